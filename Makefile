@@ -1,0 +1,58 @@
+# Khuyến công analysis — run `make help` for the targets.
+# Two commands matter:  make report  (build everything from data/raw)  and  make test.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_DEV := $(VENV)/.installed-dev
+JOBS   ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help report ingest test lint lab notebooks-clean samples bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(STAMP_DEV): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@ $(STAMP_RUN)
+
+report: $(STAMP_RUN) ## Set up (first time) and build reports/ from data/raw: ingest → notebooks → HTML, figures, Excel
+	$(PY) -m analysis report --jobs $(JOBS)
+
+ingest: $(STAMP_RUN) ## Only clean data/raw into data/processed (funding.parquet, rejects, ingest report)
+	$(PY) -m analysis ingest
+
+test: $(STAMP_DEV) ## Set up (first time), lint with ruff and run the test suite
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+lint: $(STAMP_DEV) ## Ruff only
+	$(BIN)/ruff check src tests benchmarks
+
+lab: $(STAMP_DEV) ## Register the project's Jupyter kernel and open JupyterLab on notebooks/
+	$(PY) -m ipykernel install --user --name khuyencong --display-name "Khuyến công (.venv)"
+	$(BIN)/jupyter lab notebooks/
+
+notebooks-clean: $(STAMP_DEV) ## Strip outputs from the notebooks (also done by the pre-commit hook)
+	$(BIN)/nbstripout notebooks/*.ipynb
+
+samples: $(STAMP_DEV) ## Regenerate the illustrative sample workbooks in data/raw/samples (deterministic)
+	$(PY) -m analysis.sample
+
+bench: $(STAMP_DEV) ## Benchmark ingest against pandas+openpyxl and calamine on a synthetic national corpus
+	$(PY) benchmarks/bench_ingest.py
+
+clean: ## Remove generated outputs (data/processed, reports); raw data is never touched
+	rm -rf data/processed/* data/processed/.cache reports/*

@@ -1,0 +1,322 @@
+"""Labels → programme, funding source, stage, province, district, header role.
+
+All vocabulary lives in ``vocab/*.csv`` and ``reference/*.csv`` (package data); this module only matches.
+Matching is diacritic- and case-insensitive (``text.fold``), on whole words, and the longest (most specific)
+pattern wins, ties broken by file order — so the result is deterministic.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from . import config
+from .text import fold, nfc
+
+_BOUNDARY = r"(?<![a-z0-9]){}(?![a-z0-9])"
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Longest-pattern-first phrase matcher over folded text."""
+
+    entries: tuple[tuple[str, str, re.Pattern[str]], ...]
+
+    @classmethod
+    def build(cls, pairs: list[tuple[str, str]]) -> Matcher:
+        seen: set[str] = set()
+        ordered = []
+        for index, (pattern, value) in enumerate(pairs):
+            key = fold(pattern)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            ordered.append((-len(key), index, key, value))
+        ordered.sort()
+        return cls(
+            tuple((key, value, re.compile(_BOUNDARY.format(re.escape(key)))) for _, _, key, value in ordered)
+        )
+
+    def match(self, folded: str) -> tuple[str, str] | None:
+        """Return (pattern, value) of the longest pattern found in ``folded``, or None."""
+        if not folded:
+            return None
+        for key, value, rx in self.entries:
+            if key in folded and rx.search(folded):
+                return key, value
+        return None
+
+    def earliest(self, folded: str) -> tuple[int, str, str] | None:
+        """Return (position, pattern, value) of the earliest match (longest at that position)."""
+        best: tuple[int, int, str, str] | None = None
+        for key, value, rx in self.entries:
+            if key not in folded:
+                continue
+            found = rx.search(folded)
+            if found and (best is None or (found.start(), -len(key)) < (best[0], best[1])):
+                best = (found.start(), -len(key), key, value)
+        return None if best is None else (best[0], best[2], best[3])
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{k: (v or "") for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def vocab_rows(name: str) -> list[dict[str, str]]:
+    """Rows of ``vocab/<name>.csv``."""
+    return _read_csv(config.VOCAB_DIR / f"{name}.csv")
+
+
+def reference_rows(name: str) -> list[dict[str, str]]:
+    """Rows of ``reference/<name>.csv``."""
+    return _read_csv(config.REFERENCE_DIR / f"{name}.csv")
+
+
+@cache
+def header_matcher() -> Matcher:
+    return Matcher.build([(r["pattern"], f"{r['role']}|{r['funding_source']}") for r in vocab_rows("headers")])
+
+
+@cache
+def stage_matcher() -> Matcher:
+    return Matcher.build([(r["pattern"], r["stage"]) for r in vocab_rows("stages") if len(r["pattern"]) > 2])
+
+
+@cache
+def stage_token_matcher() -> Matcher:
+    """Short stage abbreviations (KH, TH) only count as whole tokens of sheet and file names."""
+    return Matcher.build([(r["pattern"], r["stage"]) for r in vocab_rows("stages")])
+
+
+@cache
+def source_matcher() -> Matcher:
+    return Matcher.build([(r["pattern"], r["funding_source"]) for r in vocab_rows("sources")])
+
+
+@cache
+def row_matcher() -> Matcher:
+    return Matcher.build([(r["pattern"], r["kind"]) for r in vocab_rows("rows")])
+
+
+@cache
+def title_matcher() -> Matcher:
+    return Matcher.build([(r["pattern"], r["kind"]) for r in vocab_rows("title")])
+
+
+def is_title_text(text: str) -> bool:
+    """Words of a title block (UBND, Sở Công Thương, Cộng hòa …, Phụ lục, Kế hoạch …)."""
+    return title_matcher().match(fold(text)) is not None
+
+
+@cache
+def program_matcher() -> Matcher:
+    pairs: list[tuple[str, str]] = []
+    for row in reference_rows("programs"):
+        pairs.append((row["name_vi"], row["code"]))
+        pairs.extend((w.strip(), row["code"]) for w in row["typical_wording_vi"].split(";") if w.strip())
+    pairs.extend((r["pattern"], r["program"]) for r in vocab_rows("programs_extra"))
+    return Matcher.build(pairs)
+
+
+@cache
+def program_codes() -> tuple[str, ...]:
+    return tuple(r["code"] for r in reference_rows("programs"))
+
+
+@cache
+def province_names() -> tuple[str, ...]:
+    """Every province name before and after the 2025 reorganisation, NFC."""
+    names: list[str] = []
+    for row in reference_rows("provinces_2025"):
+        names.append(nfc(row["province_after_2025"]))
+        names.extend(nfc(n) for n in row["provinces_before_2025"].split(";"))
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+@cache
+def province_matcher() -> Matcher:
+    pairs = [(name, name) for name in province_names()]
+    pairs += [(r["alias"], nfc(r["province"])) for r in vocab_rows("provinces_aliases")]
+    return Matcher.build(pairs)
+
+
+@cache
+def district_matcher() -> Matcher:
+    return Matcher.build([(nfc(r["name"]), nfc(r["name"])) for r in reference_rows("binh_duong_districts")])
+
+
+_NUMBERING_RE = re.compile(r"^\s*(?:[ivxlcdm]+|[a-z]|\d+(?:\.\d+)*)\s*[.)/:-]\s+", re.IGNORECASE)
+
+
+def strip_numbering(label: str) -> str:
+    """'I. Chương trình …' → 'Chương trình …' (numbering typed into the label cell)."""
+    return _NUMBERING_RE.sub("", label, count=1)
+
+
+@lru_cache(maxsize=100_000)
+def classify_program(label: str) -> str:
+    """Programme code for a row or group label, '' when no wording matches."""
+    found = program_matcher().match(fold(strip_numbering(label)))
+    return found[1] if found else ""
+
+
+@lru_cache(maxsize=100_000)
+def classify_source(label: str) -> str:
+    """Funding source named by a label ('Khuyến công quốc gia (KCQG)' → 'national'), '' if none."""
+    found = source_matcher().match(fold(label))
+    return found[1] if found else ""
+
+
+@lru_cache(maxsize=100_000)
+def is_source_label(label: str) -> bool:
+    """True when the whole label is essentially a funding-source name (a line of a summary by source)."""
+    folded = fold(strip_numbering(label))
+    folded = re.sub(r"\(.*?\)", " ", folded)
+    folded = re.sub(r"^(nguon|kinh phi|von|chuong trinh|tu nguon|ngan sach)\s+", "", folded.strip())
+    found = source_matcher().match(folded)
+    if not found:
+        return False
+    rest = folded.replace(found[0], " ")
+    rest = re.sub(r"\b(nguon|kinh phi|von|chuong trinh|ho tro|cua|cac|co so|khuyen cong)\b", " ", rest)
+    return len(rest.strip(" .,:;-()")) <= 3
+
+
+def detect_stage(text: str, tokens: bool = False) -> str:
+    """'plan' or 'actual' from the earliest stage wording in ``text`` ('' if none).
+
+    The earliest wording decides: 'Báo cáo kết quả thực hiện kế hoạch' is an actual,
+    'Kế hoạch … thực hiện năm 2017' a plan.
+    """
+    folded = fold(text)
+    if tokens:
+        folded = re.sub(r"[_\-.]+", " ", folded)
+        folded = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", folded)
+    matcher = stage_token_matcher() if tokens else stage_matcher()
+    found = matcher.earliest(folded)
+    return found[2] if found else ""
+
+
+_YEAR_RE = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+_YEAR_AFTER_NAM_RE = re.compile(r"nam\s*(19[89]\d|20[0-4]\d)(?!\d)")
+
+
+def detect_years(text: str) -> list[int]:
+    """Years mentioned in text, those written after 'năm' first."""
+    folded = fold(text)
+    after_nam = [int(y) for y in _YEAR_AFTER_NAM_RE.findall(folded)]
+    others = [int(y) for y in _YEAR_RE.findall(folded)]
+    return list(dict.fromkeys(after_nam + others))
+
+
+def detect_year(text: str) -> int | None:
+    years = detect_years(text)
+    return years[0] if years else None
+
+
+_PROVINCE_PREFIX_RE = r"(?:tinh|thanh pho|tp\.?|ubnd tinh|ubnd thanh pho)\s+"
+
+
+@lru_cache(maxsize=10_000)
+def detect_province(text: str) -> str:
+    """Canonical province named in a title, sheet or file name ('' if none).
+
+    A name after 'tỉnh'/'thành phố' wins over a bare mention (which could be a ward or a street).
+    """
+    folded = fold(text.replace("_", " "))
+    if not folded:
+        return ""
+    matcher = province_matcher()
+    for key, value, _ in matcher.entries:
+        if key in folded and re.search(_PROVINCE_PREFIX_RE + re.escape(key) + r"(?![a-z0-9])", folded):
+            return value
+    found = matcher.match(folded)
+    return found[1] if found else ""
+
+
+_DISTRICT_PREFIX_RE = re.compile(
+    r"^(?:thanh pho|thi xa|thi tran|huyen|quan|tp\.?|tx\.?|tt\.?|h\.|q\.)\s*", re.IGNORECASE
+)
+_DISTRICT_IN_TEXT_RE = re.compile(
+    r"(?:^|[,;\-]\s*|\s)(?:thanh pho|thi xa|huyen|quan|tp\.|tx\.|h\.|q\.)\s*([^,;()]+)", re.IGNORECASE
+)
+
+
+@lru_cache(maxsize=100_000)
+def normalise_district(place: str) -> str:
+    """District-level unit of a place cell: 'P. An Phú, TX. Thuận An' → 'Thuận An'; 'Di An' → 'Dĩ An'.
+
+    Known names (reference list) get their diacritics restored; otherwise the text after a district prefix
+    is kept as written; '' when nothing district-like is found.
+    """
+    text = nfc(place)
+    if not text:
+        return ""
+    folded = fold(text)
+    found = district_matcher().match(folded)
+    if found:
+        return found[1]
+    original_parts = [p.strip() for p in re.split(r"[,;]", text) if p.strip()]
+    for part in reversed(original_parts):
+        if _DISTRICT_PREFIX_RE.match(fold(part)):
+            bare = _strip_prefix_keep_case(part)
+            return bare
+    if len(original_parts) == 1 and len(text) <= 40 and not re.search(r"\d", text):
+        return _strip_prefix_keep_case(text)
+    return ""
+
+
+def _strip_prefix_keep_case(part: str) -> str:
+    folded = fold(part)
+    matched = _DISTRICT_PREFIX_RE.match(folded)
+    if not matched:
+        return part.strip()
+    # fold() keeps one character per character except 'đ'→'d', so lengths line up after NFC
+    return part[matched.end() :].strip() if len(fold(part)) == len(part) else part.split(maxsplit=1)[-1]
+
+
+@dataclass(frozen=True)
+class HeaderMeaning:
+    role: str  # see vocab/headers.csv
+    funding_source: str  # national/local/counterpart/support/total/''
+    pattern: str
+
+
+@lru_cache(maxsize=10_000)
+def classify_header_part(part: str) -> HeaderMeaning | None:
+    """Meaning of one header cell ('Kinh phí KCQG' → amount/national), None if it names no column."""
+    folded = fold(re.sub(r"\(.*?\)", " ", part)) or fold(part)
+    folded = folded.strip(" .:*")
+    if not folded:
+        return None
+    found = header_matcher().match(folded)
+    if not found:
+        return None
+    role, source = found[1].split("|")
+    return HeaderMeaning(role, source, found[0])
+
+
+_TOTAL_REST_RE = re.compile(
+    r"^(?:(?:cong|so|kinh phi|toan tinh|chung|tat ca)(?![a-z])|\(|[+=:]|(?:[a-z]|[ivx]+|\d+)$|(?:nhom|muc|phan)\s)"
+)
+
+
+@lru_cache(maxsize=10_000)
+def classify_row_label(label: str) -> str:
+    """'total', 'breakdown', 'note' or '' for a row's leading label."""
+    folded = fold(strip_numbering(label)).strip(" .:*")
+    if not folded:
+        return ""
+    found = row_matcher().earliest(folded)
+    if not found or found[0] != 0:
+        return ""
+    kind = found[2]
+    if kind == "total":
+        # 'Cộng' / 'Tổng cộng' alone or followed by a qualifier, not 'Cộng đồng …' or 'Tổng hợp …'
+        rest = folded[len(found[1]) :].strip(" .:*")
+        if rest and not _TOTAL_REST_RE.match(rest):
+            return ""
+    return kind

@@ -1,0 +1,129 @@
+"""Command line: argument parsing, exit codes and messages only (no business logic).
+
+Imports are lazy so that ``--help`` answers instantly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+
+EXIT_OK, EXIT_FILE_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Khuyến công: làm sạch bảng tính, phân tích và xuất báo cáo. "
+        "Cleans khuyến công spreadsheets into one tidy table and builds the reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ing = sub.add_parser(
+        "ingest",
+        help="đọc bảng tính gốc → data/processed/funding.parquet (read raw spreadsheets into the tidy table)",
+        description="Đọc mọi bảng tính trong PATH (mặc định data/raw) và ghi bảng dữ liệu sạch, "
+        "danh sách dòng bị loại và báo cáo nhập liệu vào --out.",
+    )
+    ing.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: data/raw)")
+    ing.add_argument("--out", metavar="DIR", help="output folder (default: data/processed)")
+    ing.add_argument("--province", metavar="NAME", help="province, when title and file name do not say")
+    ing.add_argument("--year", metavar="YYYY", type=int, help="year, when title and file name do not say")
+    ing.add_argument("--stage", choices=("plan", "actual"), help="plan (kế hoạch) or actual (thực hiện)")
+    ing.add_argument("--xlsx", action="store_true", default=None, help="write funding.xlsx even for large tables")
+    ing.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: number of cores)")
+    ing.add_argument("--no-cache", action="store_true", help="re-read every file")
+    ing.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of messages")
+    ing.add_argument("--debug", action="store_true", help="show Python tracebacks")
+
+    rep = sub.add_parser(
+        "report",
+        help="chạy các sổ tay và xuất báo cáo HTML, hình, bảng Excel (build offline HTML, figures, Excel)",
+        description="Nhập dữ liệu (nếu có thay đổi), chạy mọi sổ tay và xuất báo cáo vào --out.",
+    )
+    rep.add_argument("--raw", metavar="DIR", help="raw data folder (default: data/raw)")
+    rep.add_argument("--out", metavar="DIR", help="reports folder (default: reports)")
+    rep.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the reports")
+    rep.add_argument("--province", metavar="NAME", help="province to report on")
+    rep.add_argument("--years", metavar="YYYY-YYYY", help="years to report on, e.g. 2015-2018")
+    rep.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks executed in parallel")
+    rep.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    return parser
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest
+
+    result = ingest(
+        args.paths or None,
+        out_dir=args.out,
+        province=args.province,
+        year=args.year,
+        stage=args.stage,
+        xlsx=args.xlsx,
+        jobs=args.jobs,
+        cache=not args.no_cache,
+        progress=None,
+    )
+    for line in result.report.get("messages", []):
+        print(line, file=sys.stderr)
+    for line in result.report.get("validation_failures", []):
+        print(f"schema: {line}", file=sys.stderr)
+    where = result.out_dir or ""
+    print(f"{result.summary(args.lang)} → {where}", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FILE_ERROR
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .ingest import year_range
+    from .report import build_reports
+
+    years = year_range(args.years) if args.years else None
+    result = build_reports(
+        raw_dir=args.raw,
+        out_dir=args.out,
+        lang=args.lang,
+        province=args.province,
+        years=years,
+        jobs=args.jobs,
+    )
+    print(result.summary() if hasattr(result, "summary") else str(result), file=sys.stderr)
+    return EXIT_OK if getattr(result, "ok", True) else EXIT_FILE_ERROR
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (0 ok, 1 a file could not be read or a build failed, 2 usage)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    debug = bool(getattr(args, "debug", False))
+    if debug:
+        os.environ["KHUYENCONG_DEBUG"] = "1"
+    handlers = {"ingest": _ingest, "report": _report}
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        print("Đã dừng (interrupted).", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        from .errors import InputError, KhuyenCongError
+
+        if isinstance(exc, InputError):
+            print(f"Lỗi: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if isinstance(exc, KhuyenCongError):
+            text = exc.message("vi") if hasattr(exc, "message") and callable(exc.message) else str(exc)
+            print(f"Lỗi: {text}", file=sys.stderr)
+            return EXIT_FILE_ERROR
+        print(f"Lỗi không mong đợi: {type(exc).__name__}: {exc} (chạy lại với --debug để xem chi tiết)",
+              file=sys.stderr)
+        return EXIT_FILE_ERROR

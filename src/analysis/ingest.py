@@ -1,0 +1,625 @@
+"""Orchestrate raw files → one validated tidy table (+ rejects and a report). The public ``ingest()``.
+
+readers (bytes → cells, safety limits) → layout (header, unit) → sheet (rows → records, reconciliation)
+→ schema (pandera) → atomic writes. Files are processed in parallel worker processes, each bounded in time
+and memory, and cached by content hash so an unchanged file is never parsed twice.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import pickle
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__, classify, config
+from .errors import FileRefused, InputError, KhuyenCongError
+from .text import fold, nfc
+
+CACHE_FORMAT = 3
+
+
+@dataclass
+class IngestOptions:
+    province: str | None = None
+    year: int | None = None
+    stage: str | None = None
+    limits: config.Limits = field(default_factory=config.Limits)
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # ok | error
+    message: str
+    records: pd.DataFrame
+    rejects: list[dict[str, Any]]
+    sheets: list[dict[str, Any]]
+    messages: list[str]
+    code: str = ""
+    detail: str = ""
+    warnings: list[str] = field(default_factory=list)
+    sha256: str = ""
+    seconds: float = 0.0
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "message": self.message,
+            "code": self.code,
+            "sha256": self.sha256,
+            "seconds": round(self.seconds, 3),
+            "warnings": self.warnings,
+            "sheets": self.sheets,
+        }
+
+
+@dataclass
+class IngestResult:
+    """What ``ingest`` returns: the tidy table, the rejects and the report (also written to ``out_dir``)."""
+
+    table: pd.DataFrame
+    rejects: pd.DataFrame
+    report: dict[str, Any]
+    out_dir: Path | None = None
+    from_cache: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return all(f["status"] == "ok" for f in self.report["files"]) and not self.report.get(
+            "validation_failures"
+        )
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def summary(self, lang: str = "vi") -> str:
+        files = self.report["files"]
+        n_err = sum(1 for f in files if f["status"] != "ok")
+        totals = self.report["totals"]
+        if lang == "en":
+            return (
+                f"{len(files)} file(s), {n_err} unreadable; {totals['records']} amount records, "
+                f"{totals['rejected']} rows rejected, {totals['reconcile_failed']} totals that do not reconcile"
+            )
+        return (
+            f"{len(files)} tệp, {n_err} tệp không đọc được; {totals['records']} dòng số liệu, "
+            f"{totals['rejected']} dòng bị loại, {totals['reconcile_failed']} tổng cộng không khớp"
+        )
+
+
+# ---------------------------------------------------------------- files and overrides
+
+
+def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, Path]]:
+    """Spreadsheets under the given files/folders as (path, root it was found under), sorted.
+
+    Folders are searched recursively; hidden files, Office lock files (~$…), READMEs and the
+    ``published/`` reference folder are left out.
+    """
+    found: dict[Path, Path] = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise InputError(f"không tìm thấy: {path} (path not found)")
+        if path.is_file():
+            found.setdefault(path.resolve(), path.resolve().parent)
+            continue
+        root = path.resolve()
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "published")
+            for name in sorted(filenames):
+                if name.startswith((".", "~$")) or name.lower().startswith("readme"):
+                    continue
+                if Path(name).suffix.lower() in config.SPREADSHEET_SUFFIXES:
+                    found.setdefault(Path(dirpath, name), root)
+    return sorted(found.items())
+
+
+def _label(path: Path, root: Path) -> str:
+    """Path shown to users and stored in source_file: relative to the raw folder when possible."""
+    for base in (config.RAW_DIR, root.parent, root):
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def load_overrides(path: Path, root: Path) -> dict[str, Any]:
+    """Merge ``khuyencong.yaml`` entries that match this file, from the raw root down to its folder."""
+    import yaml
+
+    merged: dict[str, Any] = {}
+    folders = [path.parent, *path.parent.parents]
+    chain = []
+    for folder in folders:
+        chain.append(folder)
+        if folder == root or folder == root.parent:
+            break
+    for folder in reversed(chain):
+        candidate = folder / config.OVERRIDE_FILENAME
+        if not candidate.is_file():
+            continue
+        try:
+            content = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise InputError(f"{candidate}: không đọc được tệp cấu hình ({exc})") from exc
+        for entry in content.get("files", []) or []:
+            pattern = str(entry.get("match", "*"))
+            if fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(fold(path.name), fold(pattern)):
+                merged.update({k: v for k, v in entry.items() if k != "match"})
+    return merged
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@cache
+def _code_fingerprint() -> str:
+    """Changes whenever the package or its vocabulary changes, so stale caches are never used."""
+    digest = hashlib.sha256(f"{__version__}:{CACHE_FORMAT}".encode())
+    package = Path(__file__).resolve().parent
+    for sub in sorted(
+        [*package.glob("*.py"), *package.glob("vocab/*.csv"), *package.glob("reference/*.csv")]
+    ):
+        digest.update(sub.name.encode())
+        digest.update(sub.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- one file
+
+
+def _detect_context(
+    texts: list[tuple[str, str]], options: IngestOptions, overrides: dict[str, Any]
+) -> dict[str, tuple[Any, str]]:
+    """Province, year, stage and sheet-wide funding source from (where, text) pairs in priority order."""
+    out: dict[str, tuple[Any, str]] = {}
+    for key, forced in (("province", options.province), ("year", options.year), ("stage", options.stage)):
+        if forced:
+            out[key] = (forced, "command line")
+        elif overrides.get(key):
+            out[key] = (overrides[key], "khuyencong.yaml")
+    for where, text in texts:
+        if not text:
+            continue
+        is_name = where in ("sheet name", "file name", "folder")
+        if "province" not in out:
+            found = classify.detect_province(text)
+            if found:
+                out["province"] = (found, where)
+        if "year" not in out:
+            year = classify.detect_year(text)
+            if year:
+                out["year"] = (year, where)
+        if "stage" not in out:
+            stage = classify.detect_stage(text, tokens=is_name)
+            if stage:
+                out["stage"] = (stage, where)
+        if "funding_source" not in out and not is_name:
+            folded = fold(text)
+            sources = {
+                value
+                for key, value, rx in classify.source_matcher().entries
+                if key in folded and rx.search(folded) and value != "counterpart"
+            }
+            if len(sources) == 1:
+                out["funding_source"] = (sources.pop(), where)
+    if overrides.get("funding_source"):
+        out["funding_source"] = (overrides["funding_source"], "khuyencong.yaml")
+    return out
+
+
+def process_file(path: Path, label: str, options: IngestOptions, overrides: dict[str, Any]) -> FileResult:
+    """Read and clean one file. Never raises for bad content: returns status 'error' with a message."""
+    from .numbers import detect_unit
+    from .readers import read_workbook
+    from .sheet import RECORD_COLUMNS, SheetContext, process_sheet, sheet_layout
+
+    started = time.perf_counter()
+    empty = pd.DataFrame({k: [] for k in RECORD_COLUMNS})
+    try:
+        workbook = read_workbook(path, options.limits)
+    except FileRefused as exc:
+        return FileResult(label, "error", exc.message("vi"), empty, [], [], [f"{label}: {exc.message('vi')}"],
+                          code=exc.code, detail=exc.detail, seconds=time.perf_counter() - started)
+    if overrides.get("skip"):
+        return FileResult(label, "ok", "bỏ qua theo khuyencong.yaml (skipped by override)", empty, [], [], [],
+                          warnings=["skipped by khuyencong.yaml"], seconds=time.perf_counter() - started)
+    only_sheet = overrides.get("sheet")
+    unit_override = detect_unit(str(overrides["unit"])) if overrides.get("unit") else None
+    base_ctx = SheetContext(
+        source_file=label,
+        header_rows=list(overrides["header_rows"]) if overrides.get("header_rows") else None,
+        column_map={str(k): str(v) for k, v in (overrides.get("columns") or {}).items()},
+        include_hidden=bool(overrides.get("include_hidden", False)),
+        unit=unit_override,
+        forced={k: v for k, v in (("province", options.province), ("year", options.year),
+                                  ("stage", options.stage)) if v},
+    )
+    layouts = {}
+    for sheet in workbook.sheets:
+        if sheet.kind == "worksheet" and (not only_sheet or sheet.name == only_sheet):
+            base_ctx.source_file = label
+            layouts[sheet.name] = sheet_layout(sheet, base_ctx)
+    workbook_title = " ".join(lay.title_text for lay in layouts.values() if lay is not None)
+    folders = " ".join(part for part in Path(label).parts[:-1])
+    records: list[pd.DataFrame] = []
+    rejects: list[dict[str, Any]] = []
+    sheets: list[dict[str, Any]] = []
+    messages: list[str] = []
+    for sheet in workbook.sheets:
+        if only_sheet and sheet.name != only_sheet:
+            from .sheet import SheetResult
+
+            result = SheetResult({k: [] for k in RECORD_COLUMNS}, [], {
+                "sheet": sheet.name, "rows_read": len(sheet.rows), "records": 0, "rejected": 0,
+                "skipped": {"not_selected": len(sheet.rows)} if sheet.rows else {},
+                "warnings": ["not the sheet named in khuyencong.yaml"], "reconciliation": []}, [])
+        else:
+            layout = layouts.get(sheet.name)
+            own_title = layout.title_text if layout is not None else ""
+            found = _detect_context(
+                [("title", own_title), ("workbook title", workbook_title), ("sheet name", sheet.name),
+                 ("file name", Path(label).stem), ("folder", folders)],
+                options,
+                overrides,
+            )
+            ctx = SheetContext(**{**base_ctx.__dict__})
+            ctx.province = nfc(found.get("province", ("", ""))[0])
+            ctx.province_from = found.get("province", ("", ""))[1]
+            year = found.get("year", (None, ""))[0]
+            ctx.year = int(year) if year else None
+            ctx.year_from = found.get("year", (None, ""))[1]
+            ctx.stage = str(found.get("stage", ("", ""))[0])
+            ctx.stage_from = found.get("stage", ("", ""))[1]
+            ctx.funding_source = str(found.get("funding_source", ("", ""))[0])
+            result = process_sheet(sheet, ctx, layout)
+            result.report.update(
+                province_from=ctx.province_from, year_from=ctx.year_from, stage_from=ctx.stage_from,
+                funding_source=ctx.funding_source,
+            )
+        sheets.append(result.report)
+        rejects.extend(result.rejects)
+        messages.extend(result.messages)
+        if result.records["amount_vnd"]:
+            records.append(pd.DataFrame(result.records))
+    table = pd.concat(records, ignore_index=True) if records else empty
+    warnings = list(workbook.warnings)
+    if not any(s.get("records") for s in sheets):
+        warnings.append("no records found in this file")
+    return FileResult(label, "ok", "", table, rejects, sheets, messages, warnings=warnings,
+                      seconds=time.perf_counter() - started)
+
+
+def _refused(label: str, exc: KhuyenCongError | Exception, code: str) -> FileResult:
+    from .sheet import RECORD_COLUMNS
+
+    if isinstance(exc, FileRefused):
+        message, code, detail = exc.message("vi"), exc.code, exc.detail
+    else:
+        refusal = FileRefused(code, label, repr(exc))
+        message, detail = refusal.message("vi"), repr(exc)
+    return FileResult(label, "error", message, pd.DataFrame({k: [] for k in RECORD_COLUMNS}), [], [],
+                      [f"{label}: {message}"], code=code, detail=detail)
+
+
+def _worker(args: tuple[Path, str, IngestOptions, dict[str, Any]]) -> FileResult:
+    path, label, options, overrides = args
+    try:
+        return process_file(path, label, options, overrides)
+    except MemoryError as exc:
+        return _refused(label, exc, "memory")
+    except Exception as exc:  # the contract: one bad file never stops the others
+        if os.environ.get("KHUYENCONG_DEBUG"):
+            raise
+        return _refused(label, exc, "corrupt")
+
+
+def _init_worker(limits: config.Limits) -> None:
+    from .readers import apply_memory_limit
+
+    apply_memory_limit(limits)
+
+
+def _run_parallel(
+    tasks: list[tuple[Path, str, IngestOptions, dict[str, Any]]],
+    jobs: int,
+    limits: config.Limits,
+    on_done: Callable[[], None],
+) -> list[FileResult]:
+    """Each file in a worker process with a wall-clock limit; a hung or exploding file is refused, not fatal."""
+    from concurrent.futures import TimeoutError as FuturesTimeout
+
+    from pebble import ProcessExpired, ProcessPool
+
+    results: list[FileResult | None] = [None] * len(tasks)
+    with ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(limits,)) as pool:
+        futures = [pool.schedule(_worker, args=(task,), timeout=limits.seconds_per_file) for task in tasks]
+        for i, future in enumerate(futures):
+            label = tasks[i][1]
+            try:
+                results[i] = future.result()
+            except FuturesTimeout:
+                results[i] = _refused(label, FileRefused("timeout", label, f"> {limits.seconds_per_file} s"),
+                                      "timeout")
+            except ProcessExpired as exc:
+                results[i] = _refused(label, FileRefused("memory", label, f"worker died: {exc}"), "memory")
+            except Exception as exc:
+                results[i] = _refused(label, exc, "corrupt")
+            on_done()
+    return [r for r in results if r is not None]
+
+
+# ---------------------------------------------------------------- the public function
+
+
+def ingest(
+    paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str] | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    province: str | None = None,
+    year: int | None = None,
+    stage: str | None = None,
+    *,
+    write: bool = True,
+    xlsx: bool | None = None,
+    jobs: int | None = None,
+    cache: bool = True,
+    progress: bool | None = None,
+    limits: config.Limits | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> IngestResult:
+    """Read every spreadsheet under ``paths`` into one validated tidy table.
+
+    Returns an :class:`IngestResult`; with ``write`` it also writes funding.parquet/.csv(/.xlsx),
+    rejects.csv, ingest_report.json and ingest_report.html into ``out_dir`` (atomically).
+    Bad files never raise: they get status 'error' in the report.
+    """
+    from .schema import validate
+
+    if paths is None:
+        paths = [config.RAW_DIR]
+    elif isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    if stage and stage not in ("plan", "actual"):
+        raise InputError(f"--stage phải là 'plan' hoặc 'actual' (got {stage!r})")
+    if province:
+        canonical = classify.detect_province(province)
+        province = canonical or nfc(province)
+    limits = limits or config.Limits()
+    options = IngestOptions(province=province, year=year, stage=stage, limits=limits)
+    out = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
+    cache_root = Path(cache_dir) if cache_dir is not None else (out / ".cache")
+    started = time.perf_counter()
+
+    files = collect_files(paths)
+    entries = []
+    for path, root in files:
+        label = _label(path, root)
+        overrides = load_overrides(path, root)
+        try:
+            digest = _sha256(path)
+        except OSError as exc:
+            entries.append((path, label, overrides, "", str(exc)))
+            continue
+        entries.append((path, label, overrides, digest, ""))
+    option_key = json.dumps([province, year, stage, limits.__dict__], sort_keys=True, default=str)
+    run_key = hashlib.sha256(
+        json.dumps([_code_fingerprint(), option_key, [(e[1], e[3], e[2]) for e in entries]],
+                   sort_keys=True, default=str).encode()
+    ).hexdigest()
+
+    state_path = out / ".ingest_state.json"
+    if cache and write and state_path.is_file() and (out / "funding.parquet").is_file():
+        try:
+            state = json.loads(state_path.read_text(encoding="utf-8"))
+            if state.get("run_key") == run_key:
+                table = pd.read_parquet(out / "funding.parquet")
+                table["n_projects"] = table["n_projects"].astype("Int64")
+                rejects = pd.read_csv(out / "rejects.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+                report = json.loads((out / "ingest_report.json").read_text(encoding="utf-8"))
+                report["seconds"] = round(time.perf_counter() - started, 3)
+                report["from_cache"] = True
+                return IngestResult(table, rejects, report, out, from_cache=True)
+        except (OSError, ValueError, KeyError):
+            pass
+
+    results: list[FileResult | None] = [None] * len(entries)
+    todo: list[int] = []
+    fingerprint = _code_fingerprint()
+    for i, (path, label, overrides, digest, error) in enumerate(entries):
+        if error:
+            results[i] = _refused(label, FileRefused("unreadable", label, error), "unreadable")
+            continue
+        if cache:
+            key = hashlib.sha256(
+                json.dumps([fingerprint, option_key, label, digest, overrides], sort_keys=True, default=str).encode()
+            ).hexdigest()
+            cached = cache_root / f"{key}.pkl"
+            if cached.is_file():
+                try:
+                    with cached.open("rb") as handle:
+                        results[i] = pickle.load(handle)
+                    continue
+                except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                    pass
+        todo.append(i)
+
+    show_progress = progress if progress is not None else (len(todo) >= 10 and sys.stderr.isatty())
+    bar = None
+    if show_progress and todo:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), desc="Đọc tệp", unit="tệp", file=sys.stderr, leave=False)
+
+    def tick() -> None:
+        if bar is not None:
+            bar.update(1)
+
+    tasks = [(entries[i][0], entries[i][1], options, entries[i][2]) for i in todo]
+    n_jobs = jobs if jobs is not None else min(len(tasks), os.cpu_count() or 1, 8)
+    if tasks:
+        if n_jobs == 0:
+            fresh = []
+            for task in tasks:
+                fresh.append(_worker(task))
+                tick()
+        else:
+            fresh = _run_parallel(tasks, max(1, n_jobs), limits, tick)
+        for i, result in zip(todo, fresh, strict=True):
+            result.sha256 = entries[i][3]
+            results[i] = result
+            if cache and result.code not in ("timeout", "memory"):
+                key = hashlib.sha256(
+                    json.dumps([fingerprint, option_key, entries[i][1], entries[i][3], entries[i][2]],
+                               sort_keys=True, default=str).encode()
+                ).hexdigest()
+                try:
+                    cache_root.mkdir(parents=True, exist_ok=True)
+                    tmp = cache_root / f".{key}.{os.getpid()}.tmp"
+                    with tmp.open("wb") as handle:
+                        pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    os.replace(tmp, cache_root / f"{key}.pkl")
+                except OSError:
+                    pass
+    if bar is not None:
+        bar.close()
+
+    done = [r for r in results if r is not None]
+    table = _combine([r.records for r in done])
+    table = _flag_duplicates(table)
+    rejects = pd.DataFrame(
+        [x for r in done for x in r.rejects],
+        columns=["source_file", "source_sheet", "source_row", "column", "value", "reason"],
+    )
+    failures = validate(table)
+    report = _build_report(done, table, rejects, failures, time.perf_counter() - started)
+    report["run_key"] = run_key
+    result = IngestResult(table, rejects, report, out if write else None)
+    if failures:
+        report["validation_failures"] = failures
+    if write:
+        write_outputs(result, out, xlsx=xlsx)
+        _write_json(state_path, {"run_key": run_key})
+    return result
+
+
+def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    from .schema import empty_table, enforce_types
+
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty_table()
+    return enforce_types(pd.concat(frames, ignore_index=True))
+
+
+def _flag_duplicates(table: pd.DataFrame) -> pd.DataFrame:
+    """The same project line in two files is flagged on both, never dropped (the analyst decides)."""
+    if table.empty:
+        return table
+    projects = table[(table["record_type"] == "project") & (table["title"] != "")]
+    if projects.empty:
+        return table
+    key = ["province", "year", "stage", "funding_source", "amount_vnd"]
+    norm_title = projects["title"].map(fold)
+    norm_benef = projects["beneficiary"].map(fold)
+    frame = projects[key].assign(_t=norm_title, _b=norm_benef, _f=projects["source_file"])
+    n_files = frame.groupby([*key, "_t", "_b"], dropna=False)["_f"].transform("nunique")
+    dup_index = frame.index[n_files > 1]
+    if len(dup_index):
+        flags = table.loc[dup_index, "flags"]
+        table.loc[dup_index, "flags"] = [
+            ";".join(sorted({*filter(None, f.split(";")), "duplicate_in_other_file"})) for f in flags
+        ]
+    return table
+
+
+def _build_report(
+    results: list[FileResult], table: pd.DataFrame, rejects: pd.DataFrame, failures: list[str], seconds: float
+) -> dict[str, Any]:
+    files = [r.report() for r in results]
+    recon = [e for f in files for s in f["sheets"] for e in s.get("reconciliation", [])]
+    totals = {
+        "files": len(files),
+        "files_error": sum(1 for f in files if f["status"] != "ok"),
+        "sheets": sum(len(f["sheets"]) for f in files),
+        "rows_read": sum(s.get("rows_read", 0) for f in files for s in f["sheets"]),
+        "rows_recorded": sum(s.get("records", 0) for f in files for s in f["sheets"]),
+        "records": len(table),
+        "rejected": len(rejects),
+        "reconciled": sum(1 for e in recon if e.get("ok") is True),
+        "reconcile_failed": sum(1 for e in recon if e.get("ok") is False),
+        "amount_vnd": int(table["amount_vnd"].sum()) if len(table) else 0,
+        "flagged": int((table["flags"] != "").sum()) if len(table) else 0,
+        "duplicates": int(table["flags"].str.contains("duplicate_in_other_file").sum()) if len(table) else 0,
+    }
+    return {
+        "version": __version__,
+        "seconds": round(seconds, 3),
+        "from_cache": False,
+        "totals": totals,
+        "validation_failures": failures,
+        "files": files,
+        "messages": [m for r in results for m in r.messages],
+    }
+
+
+def _write_json(path: Path, payload: dict[str, Any]) -> None:
+    from .safe_export import atomic_path
+
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+
+
+def write_outputs(result: IngestResult, out: Path, xlsx: bool | None = None) -> None:
+    """funding.parquet/.csv(/.xlsx), rejects.csv, ingest_report.json/.html — each written atomically."""
+    from .report_ingest import render_ingest_report
+    from .safe_export import atomic_path, write_csv, write_xlsx
+
+    out.mkdir(parents=True, exist_ok=True)
+    table = result.table
+    with atomic_path(out / "funding.parquet") as tmp:
+        table.to_parquet(tmp, index=False)
+    write_csv(table, out / "funding.csv")
+    want_xlsx = xlsx if xlsx is not None else len(table) <= config.XLSX_MAX_ROWS
+    if want_xlsx:
+        write_xlsx({"funding": table}, out / "funding.xlsx")
+    elif (out / "funding.xlsx").exists():
+        (out / "funding.xlsx").unlink()
+    write_csv(result.rejects, out / "rejects.csv")
+    _write_json(out / "ingest_report.json", result.report)
+    with atomic_path(out / "ingest_report.html") as tmp:
+        Path(tmp).write_text(render_ingest_report(result.report), encoding="utf-8")
+
+
+def year_range(text: str) -> list[int]:
+    """'2015-2018' → [2015, …, 2018]; '2016' → [2016]; '2015,2017' → [2015, 2017]."""
+    years: list[int] = []
+    for part in re.split(r"[,\s]+", text.strip()):
+        if not part:
+            continue
+        if "-" in part:
+            a, b = part.split("-", 1)
+            years.extend(range(int(a), int(b) + 1))
+        else:
+            years.append(int(part))
+    return years

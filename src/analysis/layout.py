@@ -1,0 +1,292 @@
+"""Find the table inside a sheet: title block, unit row, one- or multi-row header, column meanings.
+
+Why a module of its own: every officer lays out the sheet differently; the header is found by its
+vocabulary (``vocab/headers.csv``), never by fixed positions, so an unseen layout needs no new code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import classify
+from .numbers import Unit, detect_unit
+from .text import fold, is_blank, nfc
+
+# How far down a title block can reach before we give up looking for a header.
+MAX_HEADER_SCAN_ROWS = 60
+MAX_HEADER_ROWS = 4
+
+AMOUNT_ROLES = {"amount"}
+TEXT_ROLES = {"title", "program", "executor", "beneficiary", "place", "time", "note", "source", "stage", "province"}
+
+
+@dataclass
+class Column:
+    """What one column of the table holds, as read from its (possibly multi-row) header."""
+
+    index: int
+    label: str  # header parts joined with ' | ', NFC
+    role: str  # see vocab/headers.csv (amount, n_projects, title, …) or 'other'
+    funding_source: str = ""  # for amounts: national/local/counterpart/support/total/'' (generic)
+    stage: str = ""  # plan/actual when a header group says so
+    year: int | None = None
+    unit: Unit | None = None  # unit stated in the header ("Kinh phí (tỷ đồng)")
+    group: str = ""  # folded header parts above the one that gave the role (for messages)
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+
+@dataclass
+class Layout:
+    """The table found in a sheet."""
+
+    header_rows: list[int]  # 0-based
+    first_data_row: int
+    columns: list[Column]
+    unit: Unit | None
+    unit_source: str  # where the sheet unit came from: 'unit row', 'title', 'header', ''
+    title_rows: list[int] = field(default_factory=list)
+    unit_rows: list[int] = field(default_factory=list)
+    title_text: str = ""
+
+    def by_role(self, role: str) -> list[Column]:
+        return [c for c in self.columns if c.role == role]
+
+    def first(self, role: str) -> Column | None:
+        found = self.by_role(role)
+        return found[0] if found else None
+
+
+def column_letter(index: int) -> str:
+    """0 → 'A', 26 → 'AA' (as Excel names columns, for messages)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_NUMBERING_CELL_RE = re.compile(r"^\(?\s*(\d{1,2}|[a-z]|\d{1,2}\s*[=+\-x*/]\s*[\d\s=+\-x*/().]+)\s*\)?$")
+
+
+def _is_numbering_row(cells: list[object]) -> bool:
+    """A row like '(1) (2) (3)…' or 'A B 1 2 3=4+5' under a header: it numbers the columns."""
+    texts = [fold(_cell_text(c)) for c in cells if not is_blank(c)]
+    if len(texts) < 3:
+        return False
+    if not all(_NUMBERING_CELL_RE.match(t) for t in texts):
+        return False
+    ints = [int(t.strip("()")) for t in texts if t.strip("()").isdigit()]
+    return len(ints) >= 3 and ints == sorted(ints) and len(set(ints)) == len(ints)
+
+
+def _header_score(cells: list[object]) -> tuple[int, set[str]]:
+    roles: set[str] = set()
+    hits = 0
+    for value in cells:
+        if not isinstance(value, str):
+            continue
+        text = value.strip()
+        if not text or len(text) > 80:
+            continue
+        meaning = classify.classify_header_part(text)
+        if meaning is not None:
+            hits += 1
+            roles.add(meaning.role)
+    return hits, roles
+
+
+def _is_data_like(cells: list[object]) -> bool:
+    """Numbers in several cells: a data row, not a header row."""
+    numeric = sum(1 for v in cells if isinstance(v, int | float) and not isinstance(v, bool))
+    return numeric >= 2
+
+
+def find_header(rows: list[list[object]]) -> tuple[int, int] | None:
+    """Return (first header row, last header row) 0-based, or None when no table header is found."""
+    limit = min(len(rows), MAX_HEADER_SCAN_ROWS)
+    for r in range(limit):
+        hits, roles = _header_score(rows[r])
+        informative = roles & {"title", "stt", "beneficiary", "place", "program", "n_projects", "source"}
+        if hits >= 2 and ("amount" in roles or "n_projects" in roles or len(informative) >= 2) and informative:
+            last = r
+            for nxt in range(r + 1, min(len(rows), r + MAX_HEADER_ROWS)):
+                cells = rows[nxt]
+                if all(is_blank(c) for c in cells):
+                    break
+                if _is_numbering_row(cells):
+                    last = nxt
+                    continue
+                if _is_data_like(cells):
+                    break
+                sub_hits, sub_roles = _header_score(cells)
+                first_text = next((_cell_text(c) for c in cells if not is_blank(c)), "")
+                if sub_hits >= 1 and not re.match(r"^\d+$", first_text) and not _roman_or_letter(first_text):
+                    last = nxt
+                    continue
+                break
+            first = r
+            while first - 1 >= 0 and first > r - MAX_HEADER_ROWS + 1 and _is_group_header_row(rows[first - 1]):
+                first -= 1
+            return first, last
+    return None
+
+
+def _is_group_header_row(cells: list[object]) -> bool:
+    """A header group row above the one found ('Kế hoạch năm 2017' | 'Thực hiện năm 2017' over their columns)."""
+    texts = [c.strip() for c in cells if isinstance(c, str) and c.strip()]
+    if len(texts) < 2 or any(len(t) > 60 for t in texts) or _is_data_like(cells):
+        return False
+    if any(classify.is_title_text(t) for t in texts):
+        return False
+    groupish = 0
+    for text in texts:
+        meaning = classify.classify_header_part(text)
+        if classify.detect_stage(text) or (meaning is not None and meaning.role in ("amount", "n_projects", "source")):
+            groupish += 1
+    return groupish >= 1
+
+
+def _roman_or_letter(text: str) -> bool:
+    return bool(re.fullmatch(r"[IVXLivxl]+\.?|[A-Ha-h]\.?", text.strip()))
+
+
+def _header_grid(
+    rows: list[list[object]], first: int, last: int, merged: list[tuple[int, int, int, int]]
+) -> list[list[str]]:
+    """Header cells with merged ranges filled across, so 'Kinh phí' sits over each of its sub-columns."""
+    width = max(len(rows[r]) for r in range(first, last + 1))
+    grid = [[_cell_text(rows[r][c]) if c < len(rows[r]) else "" for c in range(width)] for r in range(first, last + 1)]
+    for r0, c0, r1, c1 in merged:
+        if r1 < first or r0 > last:
+            continue
+        source = _cell_text(rows[r0][c0]) if r0 < len(rows) and c0 < len(rows[r0]) else ""
+        if not source:
+            continue
+        for r in range(max(r0, first), min(r1, last) + 1):
+            for c in range(c0, min(c1 + 1, width)):
+                if not grid[r - first][c]:
+                    grid[r - first][c] = source
+    if not merged:
+        # No merge information (CSV, some writers): a group label spans the empty cells to its right
+        # as long as the row below has sub-headers there.
+        for gr in range(len(grid) - 1):
+            below = grid[gr + 1]
+            row = grid[gr]
+            for c in range(1, width):
+                if not row[c] and below[c] and row[c - 1] and below[c - 1]:
+                    row[c] = row[c - 1]
+    return grid
+
+
+def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Column]:
+    """Turn the header grid into column meanings (role from the lowest part, attributes from all parts)."""
+    columns: list[Column] = []
+    width = len(header[0]) if header else 0
+    for c in range(width):
+        parts: list[str] = []
+        for row in header:
+            text = nfc(row[c])
+            if text and (not parts or parts[-1] != text) and not _NUMBERING_CELL_RE.match(fold(text)):
+                parts.append(text)
+        label = " | ".join(parts)
+        role, source = "other", ""
+        meaning = None
+        for part in reversed(parts):
+            meaning = classify.classify_header_part(part)
+            if meaning is not None:
+                role, source = meaning.role, meaning.funding_source
+                break
+        if role == "amount" and not source:
+            # 'Kinh phí' under 'Trong đó: KCQG' or over nothing: look at the other parts
+            for part in parts:
+                found = classify.classify_source(part)
+                if found:
+                    source = found
+                    break
+        stage = ""
+        year = None
+        unit = None
+        for part in parts:
+            if role in {"amount", "n_projects", "ratio"}:
+                stage = stage or classify.detect_stage(part)
+                year = year or classify.detect_year(part)
+            unit = detect_unit(part) or unit
+        columns.append(
+            Column(
+                index=c,
+                label=label,
+                role=role,
+                funding_source=source,
+                stage=stage,
+                year=year,
+                unit=unit,
+                group=" | ".join(fold(p) for p in parts[:-1]),
+            )
+        )
+    return columns
+
+
+def find_layout(
+    rows: list[list[object]], merged: list[tuple[int, int, int, int]] | None = None
+) -> Layout | None:
+    """Locate header, unit and title block; None when the sheet holds no recognisable table."""
+    found = find_header(rows)
+    if found is None:
+        return None
+    first, last = found
+    header = _header_grid(rows, first, last, merged or [])
+    title_rows: list[int] = []
+    unit_rows: list[int] = []
+    unit: Unit | None = None
+    unit_source = ""
+    title_parts: list[str] = []
+    for r in range(first):
+        texts = [_cell_text(c) for c in rows[r] if not is_blank(c)]
+        if not texts:
+            continue
+        joined = " ".join(texts)
+        found_unit = detect_unit(joined)
+        folded = fold(joined)
+        is_unit_row = found_unit is not None and bool(
+            re.match(r"^(dvt|don vi tinh|don vi|dv tinh|d\.v\.t|\(?don vi)", folded.strip(" (")) or len(folded) <= 30
+        )
+        if is_unit_row:
+            unit_rows.append(r)
+            unit, unit_source = found_unit, "unit row"
+        else:
+            title_rows.append(r)
+            title_parts.append(joined)
+            if found_unit is not None and unit is None and re.search(r"dvt|don vi tinh|don vi:", folded):
+                unit, unit_source = found_unit, "title"
+    columns = build_columns(header, unit)
+    header_units = {c.unit.key for c in columns if c.unit is not None and c.role == "amount"}
+    if unit is None and len(header_units) == 1:
+        unit = next(c.unit for c in columns if c.unit is not None and c.role == "amount")
+        unit_source = "header"
+    # Text columns whose header matched an amount word but which hold text ('Nguồn vốn' typed as 'Kinh phí')
+    # are left to the caller's content check.
+    return Layout(
+        header_rows=list(range(first, last + 1)),
+        first_data_row=last + 1,
+        columns=columns,
+        unit=unit,
+        unit_source=unit_source,
+        title_rows=title_rows,
+        unit_rows=unit_rows,
+        title_text=" ".join(title_parts),
+    )

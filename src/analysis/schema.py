@@ -1,0 +1,86 @@
+"""The pandera schema of the tidy table: the contract every notebook relies on (docs/tidy_table.md).
+
+Validation lists every failure at once (lazy), so an analyst sees all problems in one run.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .classify import program_codes
+
+STAGES = ("plan", "actual")
+RECORD_TYPES = ("project", "allocation")
+FUNDING_SOURCES = ("national", "local", "counterpart", "other", "unspecified")
+KEY = ["source_file", "source_sheet", "source_row", "year", "stage", "funding_source"]
+
+STRING_COLUMNS = [
+    "province", "stage", "record_type", "program", "program_label", "funding_source", "title", "beneficiary",
+    "district", "value_as_printed", "unit_as_printed", "flags", "source_file", "source_sheet",
+]
+COLUMNS = [
+    "year", "province", "stage", "record_type", "program", "program_label", "funding_source", "amount_vnd",
+    "n_projects", "title", "beneficiary", "district", "value_as_printed", "unit_as_printed", "flags",
+    "source_file", "source_sheet", "source_row",
+]
+
+
+def _schema() -> pa.DataFrameSchema:
+    text = {name: pa.Column(str, nullable=False) for name in STRING_COLUMNS}
+    text.update(
+        province=pa.Column(str, pa.Check.str_length(min_value=1), nullable=False),
+        stage=pa.Column(str, pa.Check.isin(STAGES)),
+        record_type=pa.Column(str, pa.Check.isin(RECORD_TYPES)),
+        program=pa.Column(str, pa.Check.isin(("", *program_codes()))),
+        funding_source=pa.Column(str, pa.Check.isin(FUNDING_SOURCES)),
+    )
+    return pa.DataFrameSchema(
+        {
+            "year": pa.Column("int64", pa.Check.in_range(1990, 2100)),
+            "amount_vnd": pa.Column("int64", pa.Check.ge(0)),
+            "n_projects": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+            "source_row": pa.Column("int64", pa.Check.ge(1)),
+            **text,
+        },
+        unique=KEY,
+        strict=True,
+        ordered=False,
+        report_duplicates="all",
+    )
+
+
+FUNDING_SCHEMA = _schema()
+
+
+def empty_table() -> pd.DataFrame:
+    """An empty tidy table with the right dtypes."""
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in COLUMNS})
+    return enforce_types(frame)
+
+
+def enforce_types(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cast to the contract's dtypes (int64 amounts, nullable Int64 counts, str text), column order fixed."""
+    out = frame.reindex(columns=COLUMNS)
+    for name in ("year", "amount_vnd", "source_row"):
+        out[name] = pd.to_numeric(out[name]).astype("int64")
+    out["n_projects"] = pd.array(out["n_projects"].tolist(), dtype="Int64") if len(out) else out["n_projects"].astype("Int64")
+    for name in STRING_COLUMNS:
+        out[name] = out[name].fillna("").astype(str)
+    return out
+
+
+def validate(frame: pd.DataFrame) -> list[str]:
+    """Every schema failure as one readable line ([] when the table is valid)."""
+    try:
+        FUNDING_SCHEMA.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        lines = []
+        for _, case in cases.head(200).iterrows():
+            where = f"row {case['index']}" if pd.notna(case.get("index")) else "table"
+            lines.append(f"{where} | column {case.get('column')} | check {case.get('check')} | value {case.get('failure_case')}")
+        if len(cases) > 200:
+            lines.append(f"… and {len(cases) - 200} more")
+        return lines
+    return []

@@ -1,0 +1,41 @@
+"""Text normalisation shared by every module: NFC for storage, a folded form for matching.
+
+Why: Windows-1258 files store tone marks as combining characters and officers type with or without
+diacritics; matching must not care, storage must keep the diacritics.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def nfc(value: object) -> str:
+    """Return the NFC form of a cell as text, with runs of white space collapsed and ends stripped."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    text = unicodedata.normalize("NFC", text.replace("\u00a0", " "))
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics (đ → d) and collapse spaces: the key used for all vocabulary matching."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACE_RE.sub(" ", stripped.lower()).strip()
+
+
+def is_blank(value: object) -> bool:
+    """True for None, empty strings and strings of white space only."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return False
