@@ -156,24 +156,22 @@ def csv_windows_1258(folder: Path) -> tuple[Path, dict]:
 
 
 def _cp1258_bytes(decomposed: str) -> bytes:
-    """Encode NFD text to cp1258: base letters (with breve/circumflex/horn precomposed) + tone marks."""
+    """Encode NFD text the Windows-1258 way: base letter (with breve/circumflex/horn) + combining tone mark."""
     import unicodedata
 
     out = bytearray()
-    buffer = ""
+    clusters: list[list[str]] = []
     for ch in decomposed:
-        if unicodedata.combining(ch) and ch in "\u0306\u0302\u031b":
-            buffer += ch
-            continue
-        if buffer:
-            out += unicodedata.normalize("NFC", buffer).encode("cp1258")
-            buffer = ""
-        if unicodedata.combining(ch):
-            out += ch.encode("cp1258")
+        if unicodedata.combining(ch) and clusters:
+            clusters[-1].append(ch)
         else:
-            buffer = ch
-    if buffer:
-        out += unicodedata.normalize("NFC", buffer).encode("cp1258")
+            clusters.append([ch])
+    for base, *marks in clusters:
+        keep = "".join(m for m in marks if m in "\u0306\u0302\u031b")
+        tones = [m for m in marks if m not in "\u0306\u0302\u031b"]
+        out += unicodedata.normalize("NFC", base + keep).encode("cp1258")
+        for tone in tones:
+            out += tone.encode("cp1258")
     return bytes(out)
 
 

@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import ingest_fixtures as fx
 import pandas as pd
 import pytest
 
-import ingest_fixtures as fx
 from analysis.ingest import ingest
 from analysis.schema import validate
 
@@ -30,7 +30,7 @@ def _accounting_holds(report: dict) -> None:
 def test_fixture_reads_right(builder, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
-    path, expected = builder(raw)
+    _path, expected = builder(raw)
     result = ingest([raw], out_dir=tmp_path / "out", jobs=0, cache=False)
     table = result.table
     assert validate(table) == []
@@ -149,7 +149,7 @@ def test_override_file_maps_an_unrecognisable_header(tmp_path: Path) -> None:
         [1, "Hỗ trợ máy dệt", 100, 300],
         [2, "Hỗ trợ lò sấy", 50, 0],
     ]
-    path = fx.write_xlsx(tmp_path / "bang3.xlsx", {"S": rows})
+    fx.write_xlsx(tmp_path / "bang3.xlsx", {"S": rows})
     (tmp_path / "khuyencong.yaml").write_text(
         "files:\n  - match: 'bang3*.xlsx'\n    header_rows: [2]\n"
         "    columns: {A: stt, B: title, C: 'amount:local', D: 'amount:counterpart'}\n"

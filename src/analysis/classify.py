@@ -237,6 +237,12 @@ def detect_province(text: str) -> str:
     return found[1] if found else ""
 
 
+@cache
+def _not_district() -> tuple[str, ...]:
+    """Place wordings that name no single district ('Toàn tỉnh', 'Các huyện, thị xã, thành phố')."""
+    return tuple(fold(r["pattern"]) for r in vocab_rows("places_not_district"))
+
+
 _DISTRICT_PREFIX_RE = re.compile(
     r"^(?:thanh pho|thi xa|thi tran|huyen|quan|tp\.?|tx\.?|tt\.?|h\.|q\.)\s*", re.IGNORECASE
 )
@@ -256,6 +262,8 @@ def normalise_district(place: str) -> str:
     if not text:
         return ""
     folded = fold(text)
+    if any(folded.startswith(p) for p in _not_district()):
+        return ""
     found = district_matcher().match(folded)
     if found:
         return found[1]

@@ -446,7 +446,7 @@ def ingest(
     results: list[FileResult | None] = [None] * len(entries)
     todo: list[int] = []
     fingerprint = _code_fingerprint()
-    for i, (path, label, overrides, digest, error) in enumerate(entries):
+    for i, (_path, label, overrides, digest, error) in enumerate(entries):
         if error:
             results[i] = _refused(label, FileRefused("unreadable", label, error), "unreadable")
             continue

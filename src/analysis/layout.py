@@ -80,7 +80,12 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-_NUMBERING_CELL_RE = re.compile(r"^\(?\s*(\d{1,2}|[a-z]|\d{1,2}\s*[=+\-x*/]\s*[\d\s=+\-x*/().]+)\s*\)?$")
+_NUMBERING_CELL_RE = re.compile(r"^(\d{1,2}|[a-z])([=+\-x*/:](\d{1,2}|[a-z]))*$")
+
+
+def _is_numbering_cell(folded: str) -> bool:
+    """'(1)', '5', '(5)=(6)+(7)+(8)', 'A', '3=4+5': cells of a column-numbering row."""
+    return bool(_NUMBERING_CELL_RE.match(re.sub(r"[()\s]", "", folded)))
 
 
 def _is_numbering_row(cells: list[object]) -> bool:
@@ -88,9 +93,9 @@ def _is_numbering_row(cells: list[object]) -> bool:
     texts = [fold(_cell_text(c)) for c in cells if not is_blank(c)]
     if len(texts) < 3:
         return False
-    if not all(_NUMBERING_CELL_RE.match(t) for t in texts):
+    if not all(_is_numbering_cell(t) for t in texts):
         return False
-    ints = [int(t.strip("()")) for t in texts if t.strip("()").isdigit()]
+    ints = [int(t.strip("() ")) for t in texts if t.strip("() ").isdigit()]
     return len(ints) >= 3 and ints == sorted(ints) and len(set(ints)) == len(ints)
 
 
@@ -107,6 +112,9 @@ def _header_score(cells: list[object]) -> tuple[int, set[str]]:
         if meaning is not None:
             hits += 1
             roles.add(meaning.role)
+        elif classify.detect_stage(text):
+            hits += 1  # 'Kế hoạch' / 'Thực hiện năm 2017' over an amount column
+            roles.add("amount")
     return hits, roles
 
 
@@ -133,7 +141,11 @@ def find_header(rows: list[list[object]]) -> tuple[int, int] | None:
                     continue
                 if _is_data_like(cells):
                     break
-                sub_hits, sub_roles = _header_score(cells)
+                sub_hits, _sub_roles = _header_score(cells)
+                if sub_hits <= 1 and any(
+                    isinstance(c, str) and classify.classify_row_label(c) in ("total", "breakdown") for c in cells
+                ):
+                    break  # 'TỔNG CỘNG' whose amounts are formulas without cached values: data, not header
                 first_text = next((_cell_text(c) for c in cells if not is_blank(c)), "")
                 if sub_hits >= 1 and not re.match(r"^\d+$", first_text) and not _roman_or_letter(first_text):
                     last = nxt
@@ -201,7 +213,7 @@ def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Colum
         parts: list[str] = []
         for row in header:
             text = nfc(row[c])
-            if text and (not parts or parts[-1] != text) and not _NUMBERING_CELL_RE.match(fold(text)):
+            if text and (not parts or parts[-1] != text) and not _is_numbering_cell(fold(text)):
                 parts.append(text)
         label = " | ".join(parts)
         role, source = "other", ""
@@ -211,6 +223,8 @@ def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Colum
             if meaning is not None:
                 role, source = meaning.role, meaning.funding_source
                 break
+        if role == "other" and any(classify.detect_stage(p) for p in parts):
+            role = "amount"  # a column headed only 'Kế hoạch' / 'Ước thực hiện 2017' holds amounts
         if role == "amount" and not source:
             # 'Kinh phí' under 'Trong đó: KCQG' or over nothing: look at the other parts
             for part in parts:
@@ -241,6 +255,14 @@ def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Colum
     return columns
 
 
+_SIDE_LINE_RE = re.compile(r"ngay\s*[\d.…]*\s*thang|kem theo|quyet dinh so|^so\s*:|cong hoa xa hoi|doc lap")
+
+
+def _is_side_line(text: str) -> bool:
+    """Place-date lines, 'Kèm theo Quyết định số …' and the national motto: their years and words are not the table's."""
+    return bool(_SIDE_LINE_RE.search(fold(text)))
+
+
 def find_layout(
     rows: list[list[object]], merged: list[tuple[int, int, int, int]] | None = None
 ) -> Layout | None:
@@ -260,6 +282,7 @@ def find_layout(
         if not texts:
             continue
         joined = " ".join(texts)
+        telling = " ".join(t for t in texts if not _is_side_line(t))
         found_unit = detect_unit(joined)
         folded = fold(joined)
         is_unit_row = found_unit is not None and bool(
@@ -270,7 +293,8 @@ def find_layout(
             unit, unit_source = found_unit, "unit row"
         else:
             title_rows.append(r)
-            title_parts.append(joined)
+            if telling:
+                title_parts.append(telling)
             if found_unit is not None and unit is None and re.search(r"dvt|don vi tinh|don vi:", folded):
                 unit, unit_source = found_unit, "title"
     columns = build_columns(header, unit)

@@ -186,6 +186,33 @@ def _infer_unit(rows: list[list[object]], layout: Layout, amount_cols: list[Colu
     return UNITS["trieu"]
 
 
+def _drop_text_columns(
+    rows: list[list[object]], layout: Layout, amount_cols: list[Column], warnings: list[str]
+) -> list[Column]:
+    """An 'amount' column whose cells are words ('Đã nghiệm thu') is a remark column: stop treating it as money."""
+    kept = []
+    for c in amount_cols:
+        readable = unreadable = 0
+        for r in range(layout.first_data_row, min(len(rows), layout.first_data_row + 300)):
+            value = rows[r][c.index] if c.index < len(rows[r]) else None
+            if is_blank(value):
+                continue
+            if _is_number(value):
+                readable += 1
+                continue
+            parsed = parse_amount(value, UNITS["dong"])
+            if parsed.error:
+                unreadable += 1
+            elif parsed.amount_vnd is not None:
+                readable += 1
+        if unreadable > 2 * readable and readable <= 2:
+            c.role = "other"
+            warnings.append(f"column {c.letter} '{c.label}' holds text, not amounts: not read as money")
+        else:
+            kept.append(c)
+    return kept
+
+
 def _apply_column_map(layout: Layout, column_map: dict[str, str]) -> None:
     """Override column meanings from khuyencong.yaml: {'E': 'amount:national', 'B': 'title'}."""
     for letter, meaning in column_map.items():
@@ -345,6 +372,12 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         warnings.append("header found but no amount column (Kinh phí, KCQG, KCĐP, Đối ứng …)")
         return finish()
 
+    amount_cols = _drop_text_columns(rows, layout, amount_cols, warnings)
+    if not amount_cols:
+        for r in range(layout.first_data_row, n_rows):
+            skip(r, "blank" if all(is_blank(c) for c in rows[r]) else "no_table")
+        warnings.append("the amount columns hold text, not amounts")
+        return finish()
     unit = ctx.unit or layout.unit
     unit_from = "override" if ctx.unit else layout.unit_source
     assumed = False
@@ -363,7 +396,9 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
     program_col, benef_col, place_col = col("program"), col("beneficiary"), col("place")
     source_col, stage_col, year_col = col("source"), col("stage"), col("year")
     province_col, unit_col = col("province"), col("unit")
-    text_cols = [c.index for c in layout.columns if c.role in ("title", "program", "beneficiary", "executor")]
+    text_cols = [
+        c.index for c in layout.columns if c.role in ("title", "program", "source", "beneficiary", "executor")
+    ]
 
     data: list[_Row] = []
     in_notes = False
@@ -623,6 +658,25 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         warnings.append("no total row: nothing to reconcile the sheet against")
     _check_formulas(sheet, data, amount_cols, warnings)
 
+    # --- what a 'Tổng' column means in this sheet: support only, or the whole cost with counterpart
+    support_cols = [c for c in split_cols if c.funding_source != "counterpart"]
+    counter_cols = [c for c in split_cols if c.funding_source == "counterpart"]
+    total_means: dict[int, str] = {}
+    for tc in total_cols:
+        votes = {"support": 0, "cost": 0}
+        for i in leaves:
+            d = data[i]
+            if tc.index not in d.amounts or not any(c.index in d.amounts for c in support_cols):
+                continue
+            support = sum(d.amounts[c.index].amount_vnd for c in support_cols if c.index in d.amounts)
+            counter = sum(d.amounts[c.index].amount_vnd for c in counter_cols if c.index in d.amounts)
+            declared = d.amounts[tc.index].amount_vnd
+            if declared == support and counter:
+                votes["support"] += 1
+            elif declared == support + counter and counter:
+                votes["cost"] += 1
+        total_means[tc.index] = "cost" if votes["cost"] > votes["support"] else "support"
+
     # --- records
     is_allocation_sheet = bool(count_cols)
     for i in leaves:
@@ -630,6 +684,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         dctx = d.ctx
         anc = ancestors(i)
         present_split = [c for c in split_cols if c.index in d.amounts]
+        support_present = any(c.index in d.amounts for c in support_cols)
         year = ctx.forced.get("year") or dctx["year"] or ctx.year
         province = ctx.forced.get("province") or dctx["province"] or ctx.province
         if not year or not province:
@@ -644,7 +699,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         for c in amount_cols:
             if c.index not in d.amounts:
                 continue
-            if c.funding_source == "total" and present_split:
+            if c.funding_source == "total" and (support_present or (present_split and not support_cols)):
                 continue
             stage = ctx.forced.get("stage") or c.stage or dctx["stage"] or ctx.stage
             if not stage:
@@ -656,6 +711,9 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             if c.funding_source == "total" and split_cols:
                 row_flags_extra = ["breakdown_missing"]
             emitted.append((c, stage, c.year or year, source))
+        if emitted:
+            emitted = [e for e in emitted if not (e[0].funding_source == "total" and _support_from_total(
+                d, e[0], counter_cols, total_means) <= 0)]
         if emitted is None:
             continue
         # the same (year, stage, source) twice on one line: two columns meaning the same thing
@@ -673,10 +731,17 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
                 if declared not in (every, support):
                     warnings.append(f"row {d.index + 1}: column {tc.letter} total {declared:,} ≠ sum of its parts "
                                     f"{every:,}")
-        support_amount = sum(d.amounts[c.index].amount_vnd for c, _, _, s in emitted if s != "counterpart")
+        support_amount = sum(
+            _support_from_total(d, c, counter_cols, total_means) if c.funding_source == "total"
+            else d.amounts[c.index].amount_vnd
+            for c, _, _, s in emitted if s != "counterpart"
+        )
         counterpart_amount = sum(d.amounts[c.index].amount_vnd for c, _, _, s in emitted if s == "counterpart")
         for c, stage, year_c, source in emitted:
             parsed = d.amounts[c.index]
+            if c.funding_source == "total":
+                parsed = ParsedAmount(_support_from_total(d, c, counter_cols, total_means), parsed.unit,
+                                      parsed.flags)
             flags = set(parsed.flags) | set(row_flags_extra)
             if record_type == "project" and source != "counterpart" and program:
                 breach = _ceiling_breach(program, source, int(year_c), parsed.amount_vnd,
@@ -715,6 +780,14 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
                 f"declared {entry['declared']:,} đồng ≠ computed {entry['computed']:,} đồng ({entry['scope']})"
             )
     return finish()
+
+
+def _support_from_total(d: _Row, c: Column, counter_cols: list[Column], total_means: dict[int, str]) -> int:
+    """State support in a line whose only support figure is the 'Tổng' column (breakdown left blank)."""
+    declared = d.amounts[c.index].amount_vnd
+    if total_means.get(c.index) == "cost":
+        declared -= sum(d.amounts[k.index].amount_vnd for k in counter_cols if k.index in d.amounts)
+    return declared
 
 
 def _printed(value: object) -> str:
