@@ -143,6 +143,16 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _reads_as_amount(value: object) -> bool:
+    """A number, or text that parses as an amount ('262,5 triệu') — not 'Bình Dương, ngày 10 tháng 1 năm 2017'."""
+    if _is_number(value):
+        return True
+    if not isinstance(value, str) or not re.search(r"\d", value):
+        return False
+    parsed = parse_amount(value, UNITS["dong"])
+    return parsed.error is None and parsed.amount_vnd is not None
+
+
 @cache
 def _ceilings() -> list[dict[str, Any]]:
     rows = classify.vocab_rows("ceilings")
@@ -429,11 +439,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             label or lead
         )
         folded_lead = fold(lead)
-        has_number = any(
-            _is_number(cells[c.index]) for c in amount_cols if c.index < width
-        ) or any(
-            isinstance(cells[c.index], str) and re.search(r"\d", cells[c.index]) for c in amount_cols if c.index < width
-        )
+        has_number = any(c.index < width and _reads_as_amount(cells[c.index]) for c in amount_cols)
         if not has_number and (
             row_kind == "note" or _DATE_LINE_RE.search(folded_lead) or _SIGNATURE_RE.match(folded_lead)
         ):
