@@ -178,3 +178,54 @@ def test_cli_exit_codes_and_no_traceback(tmp_path: Path) -> None:
     missing = subprocess.run([sys.executable, "-m", "analysis", "ingest", str(tmp_path / "nope")],
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_interrupted_write_leaves_previous_outputs_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    import analysis.report_ingest
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    fx.summary_by_source(raw)
+    out = tmp_path / "out"
+    ingest([raw], out_dir=out, jobs=0, cache=False)
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir() if p.is_file()}
+    fx.bad_amount(raw)  # the inputs change …
+
+    def boom(report: dict) -> str:
+        raise KeyboardInterrupt  # … and the run is interrupted while writing
+
+    monkeypatch.setattr(analysis.report_ingest, "render_ingest_report", boom)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([raw], out_dir=out, jobs=0, cache=False)
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir() if p.is_file()}
+    assert after == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
+def test_exports_neutralise_formula_injection(tmp_path: Path) -> None:
+    rows = [
+        ["KẾ HOẠCH KHUYẾN CÔNG NĂM 2020 TỈNH BÌNH DƯƠNG"],
+        ["ĐVT: triệu đồng"],
+        ["STT", "Tên đề án", "Đơn vị thụ hưởng", "KCĐP"],
+        [1, "=HYPERLINK(\"http://x\",\"bấm\")", "@SUM(A1)", 100],
+        [2, "<script>alert(1)</script>", "+cmd", 50],
+    ]
+    import csv
+
+    path = tmp_path / "kh2020.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    out = tmp_path / "out"
+    result = ingest([path], out_dir=out, jobs=0, cache=False)
+    assert len(result.table) == 2
+    text = (out / "funding.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUM" in text and "'+cmd" in text
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out / "funding.xlsx").active
+    risky = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+@"]
+    assert risky and all(c.data_type == "s" and c.quotePrefix for c in risky)  # text, never a formula
+    html = (out / "ingest_report.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html

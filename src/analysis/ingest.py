@@ -591,24 +591,38 @@ def _write_json(path: Path, payload: dict[str, Any]) -> None:
 
 
 def write_outputs(result: IngestResult, out: Path, xlsx: bool | None = None) -> None:
-    """funding.parquet/.csv(/.xlsx), rejects.csv, ingest_report.json/.html — each written atomically."""
+    """funding.parquet/.csv(/.xlsx), rejects.csv, ingest_report.json/.html.
+
+    Everything is written into a staging folder first and only then renamed into place, so an interrupted
+    or failed run leaves the previous outputs intact (never a new table next to an old report).
+    """
+    import shutil
+    import tempfile
+
     from .report_ingest import render_ingest_report
-    from .safe_export import atomic_path, write_csv, write_xlsx
+    from .safe_export import write_csv, write_xlsx
 
     out.mkdir(parents=True, exist_ok=True)
-    table = result.table
-    with atomic_path(out / "funding.parquet") as tmp:
-        table.to_parquet(tmp, index=False)
-    write_csv(table, out / "funding.csv")
-    want_xlsx = xlsx if xlsx is not None else len(table) <= config.XLSX_MAX_ROWS
-    if want_xlsx:
-        write_xlsx({"funding": table}, out / "funding.xlsx")
-    elif (out / "funding.xlsx").exists():
-        (out / "funding.xlsx").unlink()
-    write_csv(result.rejects, out / "rejects.csv")
-    _write_json(out / "ingest_report.json", result.report)
-    with atomic_path(out / "ingest_report.html") as tmp:
-        Path(tmp).write_text(render_ingest_report(result.report), encoding="utf-8")
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        table = result.table
+        table.to_parquet(stage / "funding.parquet", index=False)
+        write_csv(table, stage / "funding.csv")
+        want_xlsx = xlsx if xlsx is not None else len(table) <= config.XLSX_MAX_ROWS
+        if want_xlsx:
+            write_xlsx({"funding": table}, stage / "funding.xlsx")
+        write_csv(result.rejects, stage / "rejects.csv")
+        (stage / "ingest_report.json").write_text(
+            json.dumps(result.report, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+        )
+        (stage / "ingest_report.html").write_text(render_ingest_report(result.report), encoding="utf-8")
+        for produced in sorted(stage.iterdir()):
+            os.chmod(produced, 0o644)
+            os.replace(produced, out / produced.name)
+        if not want_xlsx and (out / "funding.xlsx").exists():
+            (out / "funding.xlsx").unlink()  # a stale Excel copy would disagree with the new table
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def year_range(text: str) -> list[int]:
