@@ -92,7 +92,8 @@ def _report(args: argparse.Namespace) -> int:
         years=years,
         jobs=args.jobs,
     )
-    print(result.summary() if hasattr(result, "summary") else str(result), file=sys.stderr)
+    if not result.skipped:
+        print(result.summary(args.lang), file=sys.stderr)
     return EXIT_OK if getattr(result, "ok", True) else EXIT_FILE_ERROR
 
 

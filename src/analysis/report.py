@@ -1,0 +1,1469 @@
+"""Build the report set an analyst emails or puts on the intranet: offline HTML, slide figures, Excel tables.
+
+``python -m analysis report`` → :func:`build_reports`: ingest (cached by the ingest itself) → every notebook run
+with papermill in parallel (parameters injected, figures written into the build through
+``KHUYENCONG_REPORTS_DIR``) → one self-contained HTML page per notebook (our own nbconvert template: no code,
+no prompts, charts as base64, nothing loaded from the network, every HTML fragment sanitised) → an index page
+with the meeting brief of the latest year → ``tables/summary.xlsx``.
+
+Why it is built this way: reports travel by email and on intranets without internet, so a page must never
+reference an outside resource; a half-finished build must never replace a good one, so everything is built in
+a temporary folder next to the output and swapped in with renames; re-running with nothing changed must be
+instant, so a build key (inputs, notebooks, parameters, code) is stored in ``.build.json``.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pandas as pd
+
+from . import __version__, config
+from .safe_export import atomic_write_text, default_mode, write_xlsx
+
+try:  # the package's error base, when the lead's module is there
+    from .errors import KhuyenCongError as _ErrorBase
+except ImportError:  # pragma: no cover - only before analysis.errors exists
+    _ErrorBase = Exception  # type: ignore[misc,assignment]
+
+LANGS: tuple[str, ...] = ("vi", "en")
+TEMPLATES_DIR: Path = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "khuyencong"
+TEMPLATE_DIR: Path = TEMPLATES_DIR / TEMPLATE_NAME
+BUILD_FILE = ".build.json"
+ILLUSTRATIVE_MARKER = "Dữ liệu minh họa"
+PRIVATE_KERNEL = "khuyencong-python3"
+# Top-level entries of a build folder that a new build owns and replaces; anything else found in an existing
+# output folder (OUT/en, a README, .gitkeep) is carried over by the swap.
+PRODUCT_DIRS: tuple[str, ...] = ("html", "figures", "tables", "notebooks")
+
+LABELS: dict[str, dict[str, str]] = {
+    "vi": {
+        "kicker": "Phân tích kinh phí khuyến công",
+        "index_title": "Báo cáo phân tích khuyến công",
+        "back": "← Danh mục báo cáo",
+        "toc": "Mục lục",
+        "built": "Lập ngày",
+        "version": "phiên bản công cụ",
+        "provenance": "Nguồn dữ liệu và cách lập báo cáo",
+        "hash_note": "Các tệp số liệu gốc đã dùng. Mã SHA-256 cho phép kiểm tra tệp không bị sửa sau khi lập báo cáo.",
+        "no_files": "Không có tệp số liệu gốc nào được ghi nhận.",
+        "file": "Tệp",
+        "size": "Dung lượng",
+        "rows": "Số dòng dùng trong báo cáo",
+        "unreadable": "không đọc được",
+        "banner_title": "Dữ liệu minh họa",
+        "banner_text": "— số liệu mẫu để trình bày cách phân tích; không dùng cho báo cáo chính thức.",
+        "reports": "Các báo cáo",
+        "downloads": "Tải về",
+        "xlsx": "Bảng tổng hợp (Excel)",
+        "brief_file": "Tóm tắt cuộc họp (văn bản)",
+        "figures": "Biểu đồ cho trình chiếu (PNG, SVG)",
+        "figures_note": "{n} tệp trong thư mục figures",
+        "brief_heading": "Tóm tắt cho cuộc họp — {scope}năm {year}",
+        "widget_omitted": "(Thành phần tương tác không hiển thị trong bản HTML ngoại tuyến.)",
+        "province": "Tỉnh",
+        "years": "Năm",
+        "lang": "Ngôn ngữ",
+        "base_year": "Năm gốc",
+        "all_provinces": "tất cả các tỉnh",
+        "progress": "Chạy sổ tay",
+        "up_to_date": "Báo cáo đã cập nhật, không cần lập lại (up to date)",
+        "done": "Đã lập {n} báo cáo trong {s:.1f} giây → {out}",
+        "bytes": "{n} KB",
+    },
+    "en": {
+        "kicker": "Industrial promotion (khuyến công) funding analysis",
+        "index_title": "Khuyến công analysis reports",
+        "back": "← All reports",
+        "toc": "Contents",
+        "built": "Built",
+        "version": "toolkit version",
+        "provenance": "Data sources and build",
+        "hash_note": "Raw data files used. The SHA-256 hash lets anyone check a file was not changed after the build.",
+        "no_files": "No raw data file was recorded.",
+        "file": "File",
+        "size": "Size",
+        "rows": "Rows in this report",
+        "unreadable": "unreadable",
+        "banner_title": "Illustrative data",
+        "banner_text": "— sample figures that show the method; not for official reporting.",
+        "reports": "Reports",
+        "downloads": "Downloads",
+        "xlsx": "Summary tables (Excel)",
+        "brief_file": "Meeting brief (plain text)",
+        "figures": "Charts for slides (PNG, SVG)",
+        "figures_note": "{n} files in the figures folder",
+        "brief_heading": "Meeting brief — {scope}{year}",
+        "widget_omitted": "(Interactive widget not shown in the offline HTML.)",
+        "province": "Province",
+        "years": "Years",
+        "lang": "Language",
+        "base_year": "Base year",
+        "all_provinces": "all provinces",
+        "progress": "Running notebooks",
+        "up_to_date": "Reports are up to date",
+        "done": "Built {n} report(s) in {s:.1f} s → {out}",
+        "bytes": "{n} KB",
+    },
+}
+
+
+class ReportError(_ErrorBase):
+    """A report build failed; the message names the notebook and cell. The previous output is untouched."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        notebook: str | None = None,
+        cell_index: int | None = None,
+        cell_source: str | None = None,
+        ename: str | None = None,
+        evalue: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.notebook = notebook
+        self.cell_index = cell_index
+        self.cell_source = cell_source
+        self.ename = ename
+        self.evalue = evalue
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """One raw input file as recorded in the provenance footer."""
+
+    path: str
+    sha256: str
+    size: int
+    rows: int | None = None
+    status: str = "ok"
+
+
+@dataclass(frozen=True)
+class NotebookPage:
+    """One exported notebook: where its page is and what the index says about it."""
+
+    name: str
+    title: str
+    summary: str
+    html: Path
+    illustrative: bool = False
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What :func:`build_reports` did (or found up to date)."""
+
+    out_dir: Path
+    lang: str
+    skipped: bool
+    build_key: str
+    pages: tuple[NotebookPage, ...]
+    index_html: Path
+    brief_md: Path | None = None
+    summary_xlsx: Path | None = None
+    figures: tuple[Path, ...] = ()
+    seconds: float = 0.0
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        """A result only exists for a successful (or skipped) build: failures raise ReportError."""
+        return True
+
+    def summary(self, lang: str | None = None) -> str:
+        """One line for the terminal."""
+        labels = LABELS[lang or self.lang]
+        if self.skipped:
+            return f"{labels['up_to_date']}: {self.out_dir}"
+        return labels["done"].format(n=len(self.pages), s=self.seconds, out=self.out_dir)
+
+
+# ---------------------------------------------------------------------------------------------- parameters
+
+
+def parse_years(text: str | int | Iterable[int] | None) -> list[int] | None:
+    """'2015-2018' → [2015, 2016, 2017, 2018]; also '2017', '2015,2017', '2015–2016,2018' and lists.
+
+    Why: the CLI takes a range, notebooks want the explicit list (papermill injects JSON-able values).
+    """
+    if text is None:
+        return None
+    if isinstance(text, int):
+        values = [text]
+    elif isinstance(text, str):
+        values = []
+        for part in re.split(r"[,;\s]+", text.strip()):
+            if not part:
+                continue
+            match = re.fullmatch(r"(\d{4})\s*[-–—]\s*(\d{4})", part) or re.fullmatch(r"(\d{4})", part)
+            if not match:
+                raise ValueError(f"năm không hợp lệ / invalid years: {text!r} (expected e.g. 2015-2018)")
+            start = int(match.group(1))
+            end = int(match.group(match.lastindex or 1))
+            if end < start:
+                raise ValueError(f"khoảng năm ngược / reversed year range: {part!r}")
+            values.extend(range(start, end + 1))
+    else:
+        values = [int(v) for v in text]
+    for year in values:
+        if not 1990 <= year <= 2100:
+            raise ValueError(f"năm ngoài khoảng 1990–2100 / year out of range: {year}")
+    return sorted(set(values)) or None
+
+
+def _years_text(years: Sequence[int] | None) -> str:
+    if not years:
+        return ""
+    if len(years) > 1 and list(years) == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
+# ---------------------------------------------------------------------------------------------- hashing
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def scan_raw_files(raw_dir: Path) -> list[RawFile]:
+    """Every input file under ``raw_dir`` (spreadsheets, overrides, published figures) with its SHA-256.
+
+    Hidden files and Office lock files (``~$…``) are left out: they change without the data changing.
+    """
+    files: list[RawFile] = []
+    for dirpath, dirnames, filenames in os.walk(raw_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith((".", "~$")):
+                continue
+            path = Path(dirpath, name)
+            if not path.is_file():
+                continue
+            files.append(
+                RawFile(path.relative_to(raw_dir).as_posix(), _sha256_file(path), path.stat().st_size)
+            )
+    return files
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """Hash of the package code, templates and reference tables: a new report look or metric means a rebuild."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    patterns = ("*.py", "templates/**/*", "reference/*", "vocab/*", "style/*", "*.csv")
+    for path in sorted({p for pattern in patterns for p in package.glob(pattern) if p.is_file()}):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_key(raw_files: Sequence[RawFile], notebooks: Sequence[Path], params: Mapping[str, Any]) -> str:
+    """The identity of a build: raw bytes, notebook bytes, parameters, package version and code."""
+    payload = {
+        "version": __version__,
+        "code": _code_fingerprint(),
+        "raw": [(f.path, f.sha256) for f in raw_files],
+        "notebooks": [(p.name, _sha256_file(p)) for p in notebooks],
+        "params": dict(params),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _read_build_info(target: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((target / BUILD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _up_to_date(target: Path, key: str) -> dict[str, Any] | None:
+    info = _read_build_info(target)
+    if not info or info.get("key") != key:
+        return None
+    expected = [target / "html" / "index.html", *(target / p["html"] for p in info.get("pages", []))]
+    return info if all(p.is_file() for p in expected) else None
+
+
+# ---------------------------------------------------------------------------------------------- sanitising
+
+
+_ALLOWED_TAGS = frozenset(
+    "a abbr b blockquote br caption code col colgroup dd del details div dl dt em figcaption figure "
+    "h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary sup "
+    "table tbody td tfoot th thead tr u ul".split()
+)
+_ALLOWED_CSS = frozenset(
+    "text-align vertical-align white-space color background-color font-weight font-style text-decoration "
+    "width min-width max-width border border-collapse border-bottom border-top padding margin".split()
+)
+_DROP_WITH_CONTENT_RE = re.compile(
+    r"<(script|style|iframe|object|embed|noscript|template|frameset|frame|applet)\b.*?</\1\s*>|"
+    r"<(script|style|iframe|object|embed|link|meta|base)\b[^>]*/?>",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+# A table cell holding only a number ("1.850", "-5", "12,5 %"): right-aligned, text stays left-aligned. Works
+# for bare pandas cells and for Styler cells (which carry id/class and lose their <style> to the sanitiser).
+_NUMERIC_TD_RE = re.compile(r"<td(\s[^>]*)?>(\s*[-+−]?\d[\d.,\u00a0\u202f]*(?:\s?%)?\s*)</td>")
+_CLASS_RE = re.compile(r'\bclass="([^"]*)"')
+
+
+def _mark_numeric_cells(fragment: str) -> str:
+    def mark(match: re.Match[str]) -> str:
+        attrs = match.group(1) or ""
+        if _CLASS_RE.search(attrs):
+            attrs = _CLASS_RE.sub(lambda m: f'class="{m.group(1)} num"', attrs, count=1)
+        else:
+            attrs += ' class="num"'
+        return f"<td{attrs}>{match.group(2)}</td>"
+
+    return _NUMERIC_TD_RE.sub(mark, fragment)
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    low = value.strip().lower()
+    if name in ("class", "id", "title", "lang", "dir"):
+        return True
+    if tag == "a" and name == "href":
+        return not low.startswith(("data:", "javascript:", "vbscript:", "file:"))
+    if tag == "a" and name == "name":
+        return True
+    if tag == "img":
+        if name == "src":
+            return low.startswith("data:image/")  # embedded only: an outside image is a network request
+        return name in ("alt", "width", "height")
+    if tag in ("td", "th") and name in ("colspan", "rowspan", "align"):
+        return True
+    if tag == "ol" and name in ("start", "type"):
+        return True
+    return name == "style"
+
+
+def sanitize_html(fragment: str) -> str:
+    """Allow-list sanitiser for HTML coming from notebooks (markdown, DataFrame and other rich outputs).
+
+    Why our own: nbconvert's ``sanitize_html=True`` (7.x) escapes headings, paragraphs and table heads, which
+    wrecks every report. Here scripts, styles, frames and event handlers are removed, images must be embedded
+    (``data:image/…``) and links may not run code; pandas already escapes cell text, so a title such as
+    ``<script>alert(1)</script>`` stays visible text.
+    """
+    import bleach
+    from bleach.css_sanitizer import CSSSanitizer
+
+    cleaned = _DROP_WITH_CONTENT_RE.sub("", fragment)
+    safe = bleach.clean(
+        cleaned,
+        tags=_ALLOWED_TAGS,
+        attributes=_allowed_attribute,
+        protocols=frozenset({"http", "https", "mailto", "data"}),
+        strip=True,
+        strip_comments=True,
+        css_sanitizer=CSSSanitizer(allowed_css_properties=_ALLOWED_CSS),
+    )
+    return _mark_numeric_cells(safe)
+
+
+_RESOURCE_ATTRS: dict[str, tuple[str, ...]] = {
+    "script": ("src",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "input": ("src",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+}
+_REMOTE_RE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+_CSS_REMOTE_RE = re.compile(r"@import|url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+
+
+class _ResourceParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in _RESOURCE_ATTRS.get(tag, ()) and _REMOTE_RE.match(value):
+                self.found.append(f"<{tag} {name}={value}>")
+            elif name == "style" and _CSS_REMOTE_RE.search(value):
+                self.found.append(f"<{tag} style={value}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style and _CSS_REMOTE_RE.search(data):
+            self.found.append(f"<style>{data.strip()[:80]}")
+
+
+def external_resources(page: str) -> list[str]:
+    """Every reference in ``page`` that a browser would fetch from the network (scripts, styles, images…).
+
+    Plain ``<a href="https://…">`` links to cited sources are not resources and are allowed.
+    """
+    parser = _ResourceParser()
+    parser.feed(page)
+    parser.close()
+    return parser.found
+
+
+# ---------------------------------------------------------------------------------------------- notebooks
+
+
+_H1_RE = re.compile(r"^\s{0,3}#\s+(.+?)\s*#*\s*$")
+_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s")
+_MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARK_RE = re.compile(r"(\*\*|__|\*|`|~~)")
+
+
+def _plain(markdown: str) -> str:
+    """Markdown → one line of plain text (links keep their text)."""
+    text = _MD_LINK_RE.sub(r"\1", markdown)
+    text = _MD_MARK_RE.sub("", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def notebook_title_and_summary(nb: Any, fallback: str) -> tuple[str, str, bool]:
+    """Title (metadata title or first ``# heading``), the first paragraph of the first markdown cell, and
+    whether the title came from that heading (so the page can move it into its header band)."""
+    first_md = next((c for c in nb.cells if c.cell_type == "markdown" and c.source.strip()), None)
+    title = str(nb.metadata.get("title") or "").strip()
+    from_heading = False
+    paragraphs: list[str] = []
+    if first_md is not None:
+        lines = first_md.source.strip().splitlines()
+        match = _H1_RE.match(lines[0]) if lines else None
+        if match:
+            from_heading = not title
+            title = title or _plain(match.group(1))
+            lines = lines[1:]
+        for block in re.split(r"\n\s*\n", "\n".join(lines)):
+            if block.strip() and not _HEADING_RE.match(block.strip()):
+                paragraphs.append(_plain(block))
+    summary = paragraphs[0] if paragraphs else ""
+    if len(summary) > 300:
+        summary = summary[:297].rsplit(" ", 1)[0] + "…"
+    return title or fallback, summary, from_heading
+
+
+def _is_illustrative(nb: Any) -> bool:
+    """The notebook says its data are illustrative: metadata flag or the marker in an output."""
+    from .text import fold
+
+    meta = nb.metadata.get("khuyencong", {}) or {}
+    if meta.get("illustrative") or nb.metadata.get("illustrative"):
+        return True
+    marker = fold(ILLUSTRATIVE_MARKER)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            texts = [output.get("text", "")]
+            texts.extend(v for k, v in output.get("data", {}).items() if k.startswith("text/"))
+            for text in texts:
+                joined = "".join(text) if isinstance(text, list) else str(text)
+                if marker in fold(joined):
+                    return True
+    return False
+
+
+def _prepare_for_html(nb: Any, strip_title: bool) -> Any:
+    """Copy of the executed notebook without what a reader must not see: warnings on stderr, cells tagged
+    ``remove-cell``/``remove-output``, and the title heading (shown in the page header instead)."""
+    nb = copy.deepcopy(nb)
+    kept = []
+    for cell in nb.cells:
+        tags = set(cell.metadata.get("tags", []))
+        if tags & {"remove-cell", "remove_cell"}:
+            continue
+        if cell.cell_type == "code":
+            if tags & {"remove-output", "remove_output"}:
+                cell.outputs = []
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+        kept.append(cell)
+    nb.cells = kept
+    if strip_title:
+        first_md = next((c for c in nb.cells if c.cell_type == "markdown" and c.source.strip()), None)
+        if first_md is not None:
+            lines = first_md.source.strip().splitlines()
+            if lines and _H1_RE.match(lines[0]):
+                first_md.source = "\n".join(lines[1:]).strip()
+    return nb
+
+
+class _HeadingParser(HTMLParser):
+    """Collect (level, id, text) of h1–h3 that carry an id (markdown headings), skipping the ¶ anchor."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[tuple[int, str, str]] = []
+        self._current: tuple[int, str] | None = None
+        self._text: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in ("h1", "h2", "h3") and values.get("id"):
+            self._current, self._text = (int(tag[1]), str(values["id"])), []
+        elif tag == "a" and "anchor-link" in (values.get("class") or "") and self._current:
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._skip:
+            self._skip -= 1
+        elif self._current and tag == f"h{self._current[0]}":
+            text = re.sub(r"\s+", " ", "".join(self._text)).strip()
+            if text:
+                self.headings.append((self._current[0], self._current[1], text))
+            self._current = None
+
+    def handle_data(self, data: str) -> None:
+        if self._current and not self._skip:
+            self._text.append(data)
+
+
+def table_of_contents(page: str, title: str) -> str:
+    """A nested ``<nav>`` list of the page's markdown headings (empty when there are fewer than two)."""
+    parser = _HeadingParser()
+    parser.feed(page)
+    heads = parser.headings
+    if len(heads) < 2:
+        return ""
+    out = [
+        f'<nav class="kc-toc" aria-label="{html.escape(title)}"><p class="kc-toc-title">{html.escape(title)}</p>'
+    ]
+    stack: list[int] = []
+    for level, anchor, text in heads:
+        if not stack or level > stack[-1]:
+            out.append("<ol>")
+            stack.append(level)
+        else:
+            out.append("</li>")
+            while len(stack) > 1 and level < stack[-1]:
+                out.append("</ol></li>")
+                stack.pop()
+        out.append(f'<li><a href="#{html.escape(anchor)}">{html.escape(text)}</a>')
+    out.append("</li>")
+    while stack:
+        stack.pop()
+        out.append("</ol></li>" if stack else "</ol>")
+    out.append("</nav>")
+    return "".join(out)
+
+
+def _page_context(
+    labels: Mapping[str, str],
+    lang: str,
+    scope: str,
+    built_at: str,
+    raw_files: Sequence[RawFile],
+    params: Sequence[tuple[str, str]],
+    illustrative: bool,
+) -> dict[str, Any]:
+    css = (TEMPLATE_DIR / "report.css").read_text(encoding="utf-8")
+    return {
+        "lang": lang,
+        "labels": dict(labels),
+        "css": css,
+        "scope": scope,
+        "built_at": built_at,
+        "version": __version__,
+        "illustrative": illustrative,
+        "params": list(params),
+        "raw_files": [
+            {
+                "path": f.path,
+                "sha256": f.sha256,
+                "size_text": labels["bytes"].format(n=_int_text(max(1, round(f.size / 1024)), lang)),
+                "rows_text": "—" if f.rows is None else _int_text(f.rows, lang),
+                "ok": f.status == "ok",
+            }
+            for f in raw_files
+        ],
+    }
+
+
+def _int_text(value: int, lang: str) -> str:
+    text = f"{int(value):,}"
+    return text.replace(",", ".") if lang == "vi" else text
+
+
+def export_notebook_html(
+    nb: Any, dest: Path, context: Mapping[str, Any], resources_path: Path
+) -> NotebookPage:
+    """Write one executed notebook as a self-contained page and return what the index needs about it."""
+    from nbconvert import HTMLExporter
+
+    title, summary, from_heading = notebook_title_and_summary(nb, dest.stem)
+    illustrative = bool(context.get("illustrative")) or _is_illustrative(nb)
+    kc = {**context, "title": title, "illustrative": illustrative, "back_href": "index.html"}
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    exporter.register_filter("kc_clean", sanitize_html)
+    resources = {"metadata": {"name": title, "path": str(resources_path)}, "kc": kc}
+    page, _ = exporter.from_notebook_node(_prepare_for_html(nb, from_heading), resources=resources)
+    page = page.replace("<!--kc:toc-->", table_of_contents(page, context["labels"]["toc"]), 1)
+    remote = external_resources(page)
+    if remote:
+        raise ReportError(
+            f"{dest.stem}: the page would load from the network: {remote[:3]}", notebook=dest.stem
+        )
+    atomic_write_text(dest, page)
+    return NotebookPage(dest.stem, title, summary, dest, illustrative)
+
+
+# ---------------------------------------------------------------------------------------------- executing
+
+
+@functools.cache
+def kernel_name() -> str:
+    """The kernel that runs this interpreter: 'python3' when it resolves here, else a private spec.
+
+    Why: papermill starts kernels by name; a user-wide 'python3' spec pointing at another Python would run
+    the notebooks without this package. jupyter_client maps argv[0] 'python'/'python3' to sys.executable.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    aliases = {"python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])}
+
+    def runs_here(manager: KernelSpecManager, name: str) -> bool:
+        try:
+            argv = manager.get_kernel_spec(name).argv
+        except NoSuchKernel:
+            return False
+        argv0 = argv[0] if argv else ""
+        return argv0 in aliases or (bool(argv0) and Path(argv0).resolve() == Path(sys.executable).resolve())
+
+    manager = KernelSpecManager()
+    for name in ("python3", PRIVATE_KERNEL):
+        if runs_here(manager, name):
+            return name
+    from ipykernel.kernelspec import install
+
+    try:
+        install(kernel_name=PRIVATE_KERNEL, display_name="Python (khuyencong)", prefix=sys.prefix)
+    except OSError:
+        install(kernel_name=PRIVATE_KERNEL, display_name="Python (khuyencong)", user=True)
+    if runs_here(KernelSpecManager(), PRIVATE_KERNEL):
+        return PRIVATE_KERNEL
+    raise ReportError(
+        f"no Jupyter kernel runs {sys.executable}: remove the kernelspec '{PRIVATE_KERNEL}' that points "
+        "elsewhere (jupyter kernelspec list) and retry"
+    )
+
+
+def _kernel_manager_class(extra_env: Mapping[str, str]) -> type:
+    """An AsyncKernelManager that starts its kernel with ``extra_env`` on top of os.environ.
+
+    Why: kernels run in threads of one process, so changing os.environ (or the cwd) per notebook would race.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    env_items = dict(extra_env)
+
+    class _BuildKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
+            kw["env"] = {**os.environ, **(kw.get("env") or {}), **env_items}
+            if not os.environ.get("KHUYENCONG_DEBUG"):  # start-up chatter; cell errors come via papermill
+                kw.setdefault("stderr", subprocess.DEVNULL)
+            await super().start_kernel(**kw)
+
+    return _BuildKernelManager
+
+
+def _cell_error(src: Path, exc: Any) -> ReportError:
+    """Turn papermill's error into a message naming the notebook and the cell as the author numbers it."""
+    import nbformat
+
+    index = int(exc.cell_index)
+    source = str(exc.source or "")
+    try:  # papermill inserted the injected-parameters cell right after the 'parameters' cell
+        original = nbformat.read(src, as_version=4)
+        tags = [set(c.metadata.get("tags", [])) for c in original.cells]
+        params_at = next((i for i, t in enumerate(tags) if "parameters" in t), None)
+        if params_at is not None and not any("injected-parameters" in t for t in tags):
+            if index > params_at + 1:
+                index -= 1
+            elif index == params_at + 1:
+                source = "# injected parameters\n" + source
+    except (OSError, ValueError):
+        pass
+    first_line = next((line.strip() for line in source.splitlines() if line.strip()), "")
+    if len(first_line) > 100:
+        first_line = first_line[:97] + "…"
+    evalue = str(exc.evalue or "")
+    message = (
+        f"notebook {src.name} failed at cell {index} (first line: {first_line!r}): {exc.ename}: {evalue}"
+    )
+    return ReportError(
+        message, notebook=src.name, cell_index=index, cell_source=source, ename=str(exc.ename), evalue=evalue
+    )
+
+
+def execute_notebook(
+    src: Path,
+    dest: Path,
+    parameters: Mapping[str, Any],
+    env: Mapping[str, str],
+    cwd: Path,
+    timeout: float | None = None,
+) -> Any:
+    """Run one notebook with papermill into ``dest``; raise ReportError naming the failing cell."""
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    source_nb = nbformat.read(src, as_version=4)
+    # A notebook without a 'parameters' cell does not read them: injecting would only print warnings.
+    takes_parameters = any("parameters" in c.metadata.get("tags", []) for c in source_nb.cells)
+    try:
+        pm.execute_notebook(
+            str(src),
+            str(dest),
+            parameters=dict(parameters) if takes_parameters else {},
+            kernel_name=kernel_name(),
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            execution_timeout=timeout,
+            kernel_manager_class=_kernel_manager_class(env),
+            resources={"metadata": {"path": str(cwd)}},  # kernel cwd, without papermill's process-wide chdir
+        )
+    except PapermillExecutionError as exc:
+        raise _cell_error(src, exc) from exc
+    except Exception as exc:
+        raise ReportError(
+            f"notebook {src.name} could not run: {type(exc).__name__}: {exc}", notebook=src.name
+        ) from exc
+    return nbformat.read(dest, as_version=4)
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+_COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "province": ("Tỉnh", "Province"),
+    "year": ("Năm", "Year"),
+    "stage": ("Giai đoạn", "Stage"),
+    "support_vnd": ("Kinh phí khuyến công (đồng)", "State support (VND)"),
+    "national": ("KC quốc gia (đồng)", "National (VND)"),
+    "local": ("KC địa phương (đồng)", "Local (VND)"),
+    "unspecified": ("Chưa rõ nguồn (đồng)", "Source not stated (VND)"),
+    "other": ("Nguồn khác (đồng)", "Other sources (VND)"),
+    "counterpart": ("Vốn đối ứng (đồng)", "Counterpart capital (VND)"),
+    "counterpart_vnd": ("Vốn đối ứng (đồng)", "Counterpart capital (VND)"),
+    "n_projects": ("Số đề án", "Projects"),
+    "leverage": ("Đối ứng / hỗ trợ (lần)", "Counterpart per support (×)"),
+    "plan_vnd": ("Kế hoạch (đồng)", "Plan (VND)"),
+    "actual_vnd": ("Thực hiện (đồng)", "Actual (VND)"),
+    "execution_rate": ("Tỷ lệ thực hiện", "Execution rate"),
+    "program": ("Nội dung", "Programme"),
+    "amount_vnd": ("Kinh phí (đồng)", "Support (VND)"),
+    "share": ("Tỷ trọng", "Share"),
+    "district": ("Huyện", "District"),
+    "metric": ("Chỉ tiêu", "Metric"),
+    "funding_source": ("Nguồn kinh phí", "Funding source"),
+    "published_vnd": ("Số công bố (đồng)", "Published (VND)"),
+    "computed_vnd": ("Số từ dữ liệu (đồng)", "From the data (VND)"),
+    "difference_vnd": ("Chênh lệch (đồng)", "Difference (VND)"),
+    "citation": ("Nguồn công bố", "Published in"),
+}
+_SHEETS: dict[str, tuple[str, str]] = {
+    "year": ("Theo năm", "By year"),
+    "execution": ("Kế hoạch - thực hiện", "Plan vs actual"),
+    "program": ("Theo nội dung", "By programme"),
+    "district": ("Theo huyện", "By district"),
+    "published": ("Đối chiếu số công bố", "Published vs data"),
+}
+_VALUE_LABELS: dict[str, tuple[str, str]] = {
+    "plan": ("Kế hoạch", "Plan"),
+    "actual": ("Thực hiện", "Actual"),
+    "support": ("Kinh phí hỗ trợ", "Support"),
+    "counterpart": ("Vốn đối ứng", "Counterpart"),
+    "national": ("KC quốc gia", "National"),
+    "local": ("KC địa phương", "Local"),
+    "total": ("Tổng", "Total"),
+    "": ("(chưa rõ)", "(unknown)"),
+}
+
+
+def _label(key: str, lang: str, table: Mapping[str, tuple[str, str]] = _COLUMN_LABELS) -> str:
+    pair = table.get(key)
+    return (pair[0] if lang == "vi" else pair[1]) if pair else key
+
+
+def summary_number_formats(lang: str) -> dict[str, str]:
+    """Excel formats of the summary columns that are not plain amounts (years, ratios, shares)."""
+    return {
+        _label("year", lang): "0",
+        _label("leverage", lang): "#,##0.0",
+        _label("execution_rate", lang): "0.0%",
+        _label("share", lang): "0.0%",
+    }
+
+
+def summary_tables(
+    table: pd.DataFrame, published: pd.DataFrame | None = None, lang: str = "vi"
+) -> dict[str, pd.DataFrame]:
+    """The main tables of ``tables/summary.xlsx``: one DataFrame per sheet, labelled in ``lang``.
+
+    Computed by ``analysis.metrics`` (one grain per province/year/stage, support excludes counterpart, a
+    project counted once), one block per province: support by source with projects and leverage by year,
+    plan against actual, support by programme and by district, and each published single-year figure next to
+    the same figure summed from the data. Amounts stay exact integers in đồng.
+    """
+    from . import metrics
+
+    if table is None or table.empty:
+        return {}
+    blocks: dict[str, list[pd.DataFrame]] = {key: [] for key in _SHEETS}
+    for province in sorted(table["province"].dropna().unique()):
+        part = table[table["province"] == province]
+        by_year = metrics.support_by_year(part)
+        split = metrics.source_split(part).pivot_table(
+            index=["year", "stage"], columns="funding_source", values="amount_vnd", aggfunc="sum"
+        )
+        split = split.reindex(columns=list(metrics.FUNDING_SOURCES)).astype("Int64")
+        split.columns.name = None
+        counts = metrics.project_counts(part)
+        counts = counts[counts["funding_source"] == "total"][["year", "stage", "n_projects"]]
+        lev = metrics.leverage(part)[["year", "stage", "leverage"]]
+        year_table = (
+            by_year.merge(split.reset_index(), on=["year", "stage"], how="left")
+            .merge(counts, on=["year", "stage"], how="left")
+            .merge(lev, on=["year", "stage"], how="left")
+        )
+        blocks["year"].append(year_table.assign(province=province))
+        blocks["execution"].append(metrics.execution_rate(part).assign(province=province))
+        blocks["program"].append(metrics.program_allocation(part, stage=None).assign(province=province))
+        if part["district"].ne("").any():
+            blocks["district"].append(metrics.by_district(part, stage=None).assign(province=province))
+    if published is not None and not published.empty:
+        blocks["published"].append(_published_vs_data(metrics.select_grain(table), published, metrics))
+
+    try:
+        from .reference_data import program_names
+
+        names = program_names(lang)
+    except (ImportError, OSError, KeyError, ValueError):
+        names = {}
+    sheets: dict[str, pd.DataFrame] = {}
+    for key, frames in blocks.items():
+        frames = [f for f in frames if not f.empty]
+        if not frames:
+            continue
+        frame = pd.concat(frames, ignore_index=True)
+        if key == "execution" and not (frame["plan_vnd"].notna().any() and frame["actual_vnd"].notna().any()):
+            continue  # plan against actual needs both stages somewhere
+        if "program" in frame:
+            frame["program"] = frame["program"].map(lambda c: names.get(c) or _label(c, lang, _VALUE_LABELS))
+        for col in ("stage", "metric", "funding_source"):
+            if col in frame:
+                frame[col] = frame[col].map(lambda v: _label(str(v), lang, _VALUE_LABELS))
+        if "district" in frame:
+            frame["district"] = frame["district"].replace("", _label("", lang, _VALUE_LABELS))
+        order = ["province", *[c for c in frame.columns if c != "province"]]
+        frame = frame[order].dropna(axis=1, how="all")
+        sheets[_label(key, lang, _SHEETS)] = frame.rename(columns=lambda c: _label(str(c), lang))
+    return sheets
+
+
+def _published_vs_data(data: pd.DataFrame, published: pd.DataFrame, metrics: Any) -> pd.DataFrame:
+    """Each single-year provincial published amount next to the same amount summed from the data."""
+    needed = {
+        "scope",
+        "province",
+        "year_start",
+        "year_end",
+        "stage",
+        "metric",
+        "funding_source",
+        "amount_vnd",
+    }
+    if not needed <= set(published.columns):
+        return pd.DataFrame()
+    pub = published[
+        published["scope"].eq("province")
+        & published["year_start"].eq(published["year_end"])
+        & published["metric"].isin(["support", "counterpart"])
+        & published["amount_vnd"].notna()
+    ]
+    rows = []
+    for rec in pub.to_dict("records"):
+        part = metrics.for_province(data, str(rec["province"]))
+        part = part[(part["year"] == rec["year_start"]) & (part["stage"] == rec["stage"])]
+        if rec["metric"] == "counterpart":
+            part = part[part["funding_source"].eq(metrics.COUNTERPART)]
+        elif rec["funding_source"] in metrics.SUPPORT_SOURCES:
+            part = part[part["funding_source"].eq(rec["funding_source"])]
+        else:
+            part = part[part["funding_source"].isin(metrics.SUPPORT_SOURCES)]
+        if rec.get("program"):
+            part = part[part["program"].eq(rec["program"])]
+        computed = int(part["amount_vnd"].sum()) if len(part) else None
+        rows.append(
+            {
+                "province": rec["province"],
+                "year": int(rec["year_start"]),
+                "stage": rec["stage"],
+                "metric": rec["metric"],
+                "funding_source": rec["funding_source"],
+                "published_vnd": int(rec["amount_vnd"]),
+                "computed_vnd": computed,
+                "difference_vnd": None if computed is None else computed - int(rec["amount_vnd"]),
+                "citation": str(rec.get("source", "")),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    for col in ("computed_vnd", "difference_vnd"):
+        if col in frame:
+            frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+# ---------------------------------------------------------------------------------------------- swap
+
+
+def _is_product(name: str) -> bool:
+    return (
+        name in PRODUCT_DIRS or name == BUILD_FILE or (name.startswith("tom_tat_") and name.endswith(".md"))
+    )
+
+
+def swap_in(build: Path, target: Path) -> Path | None:
+    """Replace ``target`` by ``build`` with renames on one filesystem, carrying over what builds don't own.
+
+    Readers see the old report or the new one, never a mix. An existing folder that no build wrote (no
+    ``.build.json``) is kept as ``<target>.previous-<time>`` instead of being deleted; its path is returned.
+    """
+    if not target.exists():
+        os.rename(build, target)
+        return None
+    ours = (target / BUILD_FILE).is_file()
+    old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+    os.rename(target, old)
+    try:
+        os.rename(build, target)
+    except OSError:
+        os.rename(old, target)
+        raise
+    for entry in sorted(old.iterdir()):
+        if not _is_product(entry.name) and not (target / entry.name).exists():
+            os.rename(entry, target / entry.name)
+    if ours or not any(old.iterdir()):
+        shutil.rmtree(old, ignore_errors=True)
+        return None
+    keep = target.with_name(f"{target.name}.previous-{datetime.now():%Y%m%d-%H%M%S}")
+    os.rename(old, keep)
+    return keep
+
+
+# ---------------------------------------------------------------------------------------------- index
+
+
+def _markdown_html(text: str) -> str:
+    import mistune
+
+    render = mistune.create_markdown(escape=True, plugins=["strikethrough", "table"])
+    return sanitize_html(str(render(text)))
+
+
+def _default_ingest() -> Callable[..., Any]:
+    try:
+        from .ingest import ingest
+    except ImportError as exc:  # pragma: no cover - depends on the lead's module
+        raise ReportError(f"analysis.ingest is not available: {exc}") from exc
+    return ingest
+
+
+def _default_published(raw_dir: Path) -> pd.DataFrame | None:
+    try:
+        from .reference_data import published_figures
+    except ImportError:
+        return None
+    local = raw_dir / "published" / "published_figures.csv"
+    try:
+        return published_figures(local if local.is_file() else None)
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _default_brief() -> Callable[..., Any] | None:
+    try:
+        from .brief import meeting_brief
+    except ImportError:
+        return None
+    return meeting_brief
+
+
+def _latest_year(table: pd.DataFrame, province: str | None, years: Sequence[int] | None) -> int | None:
+    """The year a review meeting is about: the latest year in scope with actual figures, else the latest year.
+
+    Why: a brief for year N reports N's results and N+1's plan; the newest year usually has only a plan.
+    """
+    part = _in_scope(table, province, years)
+    if part is None or part.empty:
+        return max(years) if years else None
+    actual = part[part["stage"] == "actual"]
+    return int((actual if not actual.empty else part)["year"].max())
+
+
+def _raw_provenance(raw_files: Sequence[RawFile], ingest_result: Any, table: pd.DataFrame) -> list[RawFile]:
+    """The files the ingest read (path, SHA-256, status) with their number of data rows in the table."""
+    counts: dict[str, int] = {}
+    if table is not None and "source_file" in getattr(table, "columns", ()):
+        counts = {str(k): int(v) for k, v in table["source_file"].value_counts().items()}
+    report = getattr(ingest_result, "report", None) or {}
+    by_path = {f.path: f for f in raw_files}
+    listed = report.get("files") if isinstance(report, dict) else None
+    if listed:
+        out = []
+        for entry in listed:
+            path = str(entry.get("path", ""))
+            known = by_path.get(path) or next(
+                (f for f in raw_files if path.endswith(f.path) or f.path.endswith(path)), None
+            )
+            out.append(
+                RawFile(
+                    path,
+                    str(entry.get("sha256") or (known.sha256 if known else "")),
+                    known.size if known else 0,
+                    counts.get(path, 0),
+                    str(entry.get("status", "ok")),
+                )
+            )
+        return out
+    return [RawFile(f.path, f.sha256, f.size, counts.get(f.path)) for f in raw_files]
+
+
+# ---------------------------------------------------------------------------------------------- build
+
+
+def build_reports(
+    raw_dir: str | os.PathLike[str] | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    lang: str = "vi",
+    province: str | None = None,
+    years: str | Iterable[int] | None = None,
+    jobs: int = 2,
+    notebooks_dir: str | os.PathLike[str] | None = None,
+    ingest_fn: Callable[..., Any] | None = None,
+    progress: bool = True,
+    *,
+    processed_dir: str | os.PathLike[str] | None = None,
+    base_year: int | None = None,
+    illustrative: bool | None = None,
+    brief_fn: Callable[..., Any] | None = None,
+    published_fn: Callable[[], pd.DataFrame | None] | None = None,
+    cell_timeout: float | None = 1800,
+    force: bool = False,
+) -> ReportResult:
+    """Ingest, run every notebook, export the offline report set into ``out_dir`` (``out_dir/en`` for English).
+
+    Returns at once ('up to date') when raw files, notebooks, parameters and code are unchanged. Raises
+    :class:`ReportError` naming the notebook and cell when a notebook fails; the previous output stays as it was.
+    ``illustrative`` puts the "Dữ liệu minh họa" banner on every page; ``None`` (default) decides from the
+    data: on when the rows in scope come from the bundled ``samples/`` folder or the ingest report says so.
+    """
+    started = time.perf_counter()
+    if lang not in LANGS:
+        raise ReportError(f"lang must be one of {LANGS}, got {lang!r}")
+    labels = LABELS[lang]
+    raw = Path(raw_dir).resolve() if raw_dir is not None else config.RAW_DIR
+    out = Path(out_dir).resolve() if out_dir is not None else config.REPORTS_DIR
+    target = out / "en" if lang == "en" else out
+    nb_dir = Path(notebooks_dir).resolve() if notebooks_dir is not None else config.NOTEBOOKS_DIR
+    processed = Path(processed_dir).resolve() if processed_dir is not None else config.PROCESSED_DIR
+    if not raw.is_dir():
+        raise ReportError(f"raw data folder not found: {raw}")
+    notebooks = sorted(p for p in nb_dir.glob("*.ipynb") if not p.name.startswith((".", "_")))
+    if not notebooks:
+        raise ReportError(f"no notebooks (*.ipynb) in {nb_dir}")
+    year_list = parse_years(years)
+
+    params: dict[str, Any] = {"lang": lang, "data_dir": str(processed)}
+    if province:
+        params["province"] = province
+    if year_list:
+        params["years"] = year_list
+    if base_year is not None:
+        params["base_year"] = int(base_year)
+
+    raw_files = scan_raw_files(raw)
+    key = build_key(raw_files, notebooks, {**params, "illustrative": illustrative})
+    if not force:
+        info = _up_to_date(target, key)
+        if info is not None:
+            result = _result_from_info(target, info, time.perf_counter() - started)
+            print(f"{labels['up_to_date']}: {target}", file=sys.stderr)
+            return result
+
+    warnings: list[str] = []
+    ingest_result = (ingest_fn or _default_ingest())([raw], out_dir=processed)
+    table = getattr(ingest_result, "table", None)
+    if table is None:
+        table = pd.DataFrame()
+    report = getattr(ingest_result, "report", None) or {}
+    in_scope = _in_scope(table, province, year_list)
+    if illustrative is None:
+        illustrative = bool(isinstance(report, dict) and report.get("illustrative")) or _from_samples(
+            in_scope
+        )
+    published = published_fn() if published_fn is not None else _default_published(raw)
+    provenance = _raw_provenance(raw_files, ingest_result, in_scope)
+
+    scope_parts = [province or labels["all_provinces"]]
+    if year_list:
+        scope_parts.append(_years_text(year_list))
+    scope = " · ".join(scope_parts)
+    built_at = datetime.now().strftime("%d/%m/%Y %H:%M" if lang == "vi" else "%Y-%m-%d %H:%M")
+    footer_params = [(labels["province"], province or labels["all_provinces"])]
+    if year_list:
+        footer_params.append((labels["years"], _years_text(year_list)))
+    if base_year is not None:
+        footer_params.append((labels["base_year"], str(base_year)))
+    footer_params.append((labels["lang"], lang))
+    context = _page_context(labels, lang, scope, built_at, provenance, footer_params, illustrative)
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
+    os.chmod(build, default_mode(directory=True))  # mkdtemp makes 0700; the report is shared
+    try:
+        pages = _run_notebooks(
+            notebooks, build, params, raw, processed, nb_dir, context, jobs, progress, cell_timeout, labels
+        )
+        html_dir = build / "html"
+        summary_path = _write_summary(build, in_scope, published, lang, warnings)
+        brief_md, brief_html, brief_title = _write_brief(
+            build, table, published, province, year_list, lang, brief_fn or _default_brief(), warnings
+        )
+        figures = (
+            sorted(p for p in (build / "figures").rglob("*") if p.is_file())
+            if (build / "figures").is_dir()
+            else []
+        )
+        _write_index(
+            html_dir / "index.html",
+            context,
+            pages,
+            brief_html,
+            brief_title,
+            summary_path,
+            brief_md,
+            figures,
+            build,
+        )
+        info = {
+            "key": key,
+            "version": __version__,
+            "built_at": built_at,
+            "lang": lang,
+            "params": params,
+            "illustrative": illustrative,
+            "raw_files": [f.__dict__ for f in provenance],
+            "pages": [
+                {
+                    "name": p.name,
+                    "title": p.title,
+                    "summary": p.summary,
+                    "html": p.html.relative_to(build).as_posix(),
+                    "illustrative": p.illustrative,
+                }
+                for p in pages
+            ],
+            "brief_md": brief_md.relative_to(build).as_posix() if brief_md else None,
+            "summary_xlsx": summary_path.relative_to(build).as_posix() if summary_path else None,
+            "figures": [p.relative_to(build).as_posix() for p in figures],
+            "warnings": warnings,
+        }
+        atomic_write_text(build / BUILD_FILE, json.dumps(info, ensure_ascii=False, indent=1))
+        kept = swap_in(build, target)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    if kept is not None:
+        warnings.append(f"the folder {target} was not made by a report build; its old content is in {kept}")
+    for message in warnings:
+        print(f"warning: {message}", file=sys.stderr)
+    return _result_from_info(target, info, time.perf_counter() - started, skipped=False)
+
+
+def _run_notebooks(
+    notebooks: Sequence[Path],
+    build: Path,
+    params: Mapping[str, Any],
+    raw: Path,
+    processed: Path,
+    nb_dir: Path,
+    context: Mapping[str, Any],
+    jobs: int,
+    progress: bool,
+    timeout: float | None,
+    labels: Mapping[str, str],
+) -> list[NotebookPage]:
+    """Execute and export the notebooks, ``jobs`` at a time; on a failure stop starting new ones and raise."""
+    from tqdm import tqdm
+
+    (build / "notebooks").mkdir()
+    (build / "html").mkdir()
+    env = {
+        "KHUYENCONG_REPORTS_DIR": str(build),
+        "KHUYENCONG_RAW_DIR": str(raw),
+        "KHUYENCONG_PROCESSED_DIR": str(processed),
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+    kernel_name()  # resolve (and if needed install) once, before threads race for it
+
+    def one(src: Path) -> NotebookPage:
+        t0 = time.perf_counter()
+        executed = execute_notebook(src, build / "notebooks" / src.name, params, env, nb_dir, timeout)
+        page = export_notebook_html(executed, build / "html" / f"{src.stem}.html", context, nb_dir)
+        return NotebookPage(
+            page.name, page.title, page.summary, page.html, page.illustrative, time.perf_counter() - t0
+        )
+
+    results: dict[Path, NotebookPage] = {}
+    errors: dict[Path, Exception] = {}
+    bar = tqdm(
+        total=len(notebooks), desc=labels["progress"], unit="nb", file=sys.stderr, disable=not progress
+    )
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
+            futures: dict[Future[NotebookPage], Path] = {pool.submit(one, nb): nb for nb in notebooks}
+            try:
+                for future in _as_completed(futures):
+                    src = futures[future]
+                    try:
+                        results[src] = future.result()
+                    except Exception as exc:
+                        errors[src] = exc
+                        for other in futures:
+                            other.cancel()  # running notebooks finish; queued ones never start
+                    bar.set_postfix_str(src.stem, refresh=False)
+                    bar.update(1)
+            except BaseException:  # Ctrl-C: start nothing new, let the running kernels end
+                for other in futures:
+                    other.cancel()
+                raise
+    finally:
+        bar.close()
+    if errors:
+        first_src = min(errors)
+        first = errors[first_src]
+        others = [p.name for p in sorted(errors) if p != first_src]
+        if isinstance(first, ReportError):
+            if others:
+                first.args = (f"{first.args[0]} (also failed: {', '.join(others)})",)
+            raise first
+        raise ReportError(
+            f"notebook {first_src.name}: {type(first).__name__}: {first}", notebook=first_src.name
+        ) from first
+    return [results[nb] for nb in notebooks]
+
+
+def _as_completed(futures: Mapping[Future[Any], Path]) -> Iterable[Future[Any]]:
+    from concurrent.futures import CancelledError, as_completed
+
+    for future in as_completed(futures):
+        try:
+            future.exception()
+        except CancelledError:
+            continue
+        yield future
+
+
+def _in_scope(table: pd.DataFrame, province: str | None, years: Sequence[int] | None) -> pd.DataFrame:
+    """The rows the report is about: one province (matched without diacritics) and the requested years."""
+    if table is None or table.empty:
+        return table
+    if province:
+        from .metrics import for_province
+
+        table = for_province(table, province)
+    if years:
+        table = table[table["year"].isin(list(years))]
+    return table
+
+
+def _from_samples(table: pd.DataFrame) -> bool:
+    """True when rows come from the bundled illustrative workbooks (``data/raw/samples/…``)."""
+    if table is None or table.empty or "source_file" not in table.columns:
+        return False
+    return any("samples" in PurePosixPath(str(f)).parts for f in table["source_file"].dropna().unique())
+
+
+def _write_summary(
+    build: Path, table: pd.DataFrame, published: pd.DataFrame | None, lang: str, warnings: list[str]
+) -> Path | None:
+    sheets = summary_tables(table, published, lang)
+    if not sheets:
+        warnings.append("no data rows: tables/summary.xlsx not written")
+        return None
+    path = build / "tables" / "summary.xlsx"
+    write_xlsx(sheets, path, number_formats=summary_number_formats(lang))
+    return path
+
+
+def _write_brief(
+    build: Path,
+    table: pd.DataFrame,
+    published: pd.DataFrame | None,
+    province: str | None,
+    years: Sequence[int] | None,
+    lang: str,
+    brief_fn: Callable[..., Any] | None,
+    warnings: list[str],
+) -> tuple[Path | None, str, str]:
+    """The meeting brief of the latest year: ``tom_tat_<year>.md`` (plain text), sanitised HTML and heading."""
+    labels = LABELS[lang]
+    year = _latest_year(table, province, years)
+    if brief_fn is None:
+        warnings.append("analysis.brief is not available: the index has no meeting brief")
+        return None, "", ""
+    if year is None:
+        warnings.append("no data year: the index has no meeting brief")
+        return None, "", ""
+    if province is None:
+        provinces = table["province"].dropna().unique() if table is not None and not table.empty else []
+        if len(provinces) != 1:
+            warnings.append("several provinces and no --province: the index has no meeting brief")
+            return None, "", ""
+        province = str(provinces[0])
+    try:
+        brief = brief_fn(table, published, province, year, lang)
+    except Exception as exc:
+        raise ReportError(f"meeting brief for {province} {year} failed: {type(exc).__name__}: {exc}") from exc
+    path = build / f"tom_tat_{year}.md"
+    atomic_write_text(path, brief.to_text().rstrip() + "\n")
+    title = str(
+        getattr(brief, "title", "") or labels["brief_heading"].format(scope=f"{province} ", year=year)
+    )
+    markdown = brief.to_markdown().strip()
+    lines = markdown.splitlines()
+    if lines and _H1_RE.match(lines[0]):  # the title is the section heading on the index
+        markdown = "\n".join(lines[1:])
+    return path, _markdown_html(markdown), title
+
+
+def _write_index(
+    dest: Path,
+    context: Mapping[str, Any],
+    pages: Sequence[NotebookPage],
+    brief_html: str,
+    brief_title: str,
+    summary_path: Path | None,
+    brief_md: Path | None,
+    figures: Sequence[Path],
+    build: Path,
+) -> None:
+    from jinja2 import Environment, FileSystemLoader
+
+    labels = context["labels"]
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
+    downloads = []
+    if summary_path is not None:
+        downloads.append(
+            {"href": "../" + summary_path.relative_to(build).as_posix(), "label": labels["xlsx"], "note": ""}
+        )
+    if brief_md is not None:
+        downloads.append(
+            {
+                "href": "../" + brief_md.relative_to(build).as_posix(),
+                "label": labels["brief_file"],
+                "note": "",
+            }
+        )
+    if figures:
+        downloads.append(
+            {
+                "href": "../figures/",
+                "label": labels["figures"],
+                "note": labels["figures_note"].format(n=len(figures)),
+            }
+        )
+    kc = {
+        **context,
+        "title": labels["index_title"],
+        "illustrative": bool(context.get("illustrative")) or any(p.illustrative for p in pages),
+        "illustrative_build": bool(context.get("illustrative")),  # then every page has the banner: no flags
+        "brief_html": brief_html,
+        "brief_heading": brief_title,
+        "reports": [
+            {"href": p.html.name, "title": p.title, "summary": p.summary, "illustrative": p.illustrative}
+            for p in pages
+        ],
+        "downloads": downloads,
+    }
+    page = env.get_template("reports_index.html.j2").render(kc=kc)
+    remote = external_resources(page)
+    if remote:
+        raise ReportError(f"index page would load from the network: {remote[:3]}")
+    atomic_write_text(dest, page)
+
+
+def _result_from_info(
+    target: Path, info: Mapping[str, Any], seconds: float, skipped: bool = True
+) -> ReportResult:
+    pages = tuple(
+        NotebookPage(p["name"], p["title"], p["summary"], target / p["html"], bool(p.get("illustrative")))
+        for p in info.get("pages", [])
+    )
+    return ReportResult(
+        out_dir=target,
+        lang=str(info.get("lang", "vi")),
+        skipped=skipped,
+        build_key=str(info.get("key", "")),
+        pages=pages,
+        index_html=target / "html" / "index.html",
+        brief_md=target / info["brief_md"] if info.get("brief_md") else None,
+        summary_xlsx=target / info["summary_xlsx"] if info.get("summary_xlsx") else None,
+        figures=tuple(target / f for f in info.get("figures", [])),
+        seconds=seconds,
+        warnings=tuple(info.get("warnings", [])),
+    )

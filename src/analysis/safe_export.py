@@ -1,0 +1,304 @@
+"""CSV and Excel writers that are safe to open in Excel, and atomic file writes.
+
+Why: the tables we publish carry text copied from spreadsheets that anyone can type into (project titles,
+beneficiaries). A cell such as ``=HYPERLINK(...)`` or ``-2+3+cmd|' /C calc'!A0`` becomes a live formula when an
+analyst opens the CSV in Excel (CSV/formula injection), and a crash half-way through a write must never leave a
+truncated file that the next step reads as complete. Shared by ``analysis.ingest`` (funding.csv / funding.xlsx /
+rejects.csv) and ``analysis.report`` (summary.xlsx, HTML pages).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from copy import copy
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+# Characters that make Excel / LibreOffice start a formula or a DDE command (OWASP "CSV injection").
+DANGEROUS_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+# A text cell made only of a sign, digits, separators and spaces ("-", "-1.234", "+84 912 345 678") cannot carry
+# a formula: Excel reads it as a number or as text. Leaving it alone keeps "-" (= nil in Vietnamese sheets) readable.
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?[\d\s.,]*")
+
+INT_FORMAT = "#,##0"
+PLAIN_INT_FORMAT = "0"
+_PLAIN_INT_NAMES = frozenset({"year", "năm", "row", "dòng", "stt", "id"})
+FLOAT_FORMAT = "#,##0.0"
+DATE_FORMAT = "dd/mm/yyyy"
+_MAX_SHEET_NAME = 31
+_BAD_SHEET_CHARS_RE = re.compile(r"[\[\]:*?/\\]")
+_WIDTH_SAMPLE_ROWS = 2000
+
+
+def _read_umask() -> int:
+    """The process umask (read once at import, while single-threaded: os.umask can only be read by setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
+def default_mode(directory: bool = False) -> int:
+    """Permissions a plain ``open()``/``mkdir()`` would give: reports are read by others on shared drives."""
+    return (0o777 if directory else 0o666) & ~_UMASK
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success rename it over ``path``, on error delete it.
+
+    Why: readers (the next pipeline step, Excel, a mail client) never see a half-written file, and a failed
+    write leaves the previous version in place. The temporary file is in the same folder so the rename is
+    atomic (same filesystem).
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        # mkstemp creates 0600; give the file the mode it would have had (or keep the replaced file's mode).
+        mode = target.stat().st_mode & 0o7777 if target.exists() else default_mode()
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temp file + fsync + rename) and return the path."""
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    return target
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` atomically; see :func:`atomic_write_bytes`."""
+    return atomic_write_bytes(path, text.encode(encoding))
+
+
+def neutralise(value: str) -> str:
+    """Return ``value`` with a leading single quote if Excel would read it as a formula.
+
+    Plain numerals such as "-1.234" or "-" are left alone: they cannot run anything.
+    """
+    if value and value.startswith(DANGEROUS_PREFIXES) and not _PLAIN_NUMBER_RE.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def is_dangerous(value: object) -> bool:
+    """True when ``value`` is text that a spreadsheet would evaluate as a formula."""
+    return isinstance(value, str) and neutralise(value) != value
+
+
+def _is_numeric_column(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``df`` whose text cells and column names cannot start a formula.
+
+    Numeric columns are untouched, so negative numbers stay numbers. In object columns only ``str``
+    values are changed.
+    """
+    out = df.copy()
+    for col in out.columns:
+        series = out[col]
+        if _is_numeric_column(series) or pd.api.types.is_datetime64_any_dtype(series.dtype):
+            continue
+        mask = series.map(is_dangerous, na_action="ignore").fillna(False).astype(bool)
+        if mask.any():
+            values = series.astype(object)
+            values[mask] = values[mask].map(neutralise)
+            out[col] = values
+    out.columns = [neutralise(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+def write_csv(df: pd.DataFrame, path: str | os.PathLike[str], *, index: bool = False) -> Path:
+    """Write ``df`` as UTF-8 CSV with a BOM (so Excel shows Vietnamese), formula-safe and atomic."""
+    target = Path(path)
+    safe = neutralise_frame(df)
+    with atomic_path(target) as tmp:
+        # CRLF as Excel writes it; it also makes the csv module quote cells holding a bare CR, which a
+        # "\n" terminator leaves unquoted (the row would split in two).
+        safe.to_csv(tmp, index=index, encoding="utf-8-sig", lineterminator="\r\n")
+    return target
+
+
+def sheet_title(name: str, taken: set[str] | None = None) -> str:
+    """Return a valid, unique Excel sheet name (≤ 31 chars, no ``[]:*?/\\``) for ``name``."""
+    title = _BAD_SHEET_CHARS_RE.sub("_", str(name)).strip().strip("'") or "Sheet"
+    title = title[:_MAX_SHEET_NAME]
+    taken = taken if taken is not None else set()
+    candidate, n = title, 2
+    while candidate.lower() in {t.lower() for t in taken}:
+        suffix = f" ({n})"
+        candidate = title[: _MAX_SHEET_NAME - len(suffix)] + suffix
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _cell_value(value: Any) -> Any:
+    """Convert a pandas cell to something openpyxl writes (NA → empty, numpy → Python)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            pass
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, (list, tuple, set, dict)):
+        return str(value)
+    return value
+
+
+def _display_width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, int):
+        return len(f"{value:,}")
+    if isinstance(value, float):
+        return len(f"{value:,.1f}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _is_identifier_column(name: str) -> bool:
+    """Years and row numbers are integers that must not get thousands separators ("2.016")."""
+    key = name.strip().lower()
+    return (
+        key in _PLAIN_INT_NAMES or key.endswith(("_year", "_row", "_start", "_end")) or key.startswith("year")
+    )
+
+
+def _column_format(series: pd.Series, name: str, number_formats: Mapping[str, str]) -> str | None:
+    if name in number_formats:
+        return number_formats[name]
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return None
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return PLAIN_INT_FORMAT if _is_identifier_column(name) else INT_FORMAT
+    if pd.api.types.is_float_dtype(series.dtype):
+        return FLOAT_FORMAT
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return DATE_FORMAT
+    return None
+
+
+def _text_cell(sheet: Any, value: str) -> Any:
+    """A write-only cell that Excel shows as text even if it looks like a formula."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if cell.data_type != "s":  # openpyxl stores "=..." as a formula; force text
+        cell.data_type = "s"
+    if value.startswith(DANGEROUS_PREFIXES):
+        cell.quotePrefix = True  # Excel's hidden apostrophe: displayed as typed, edited as text
+    return cell
+
+
+def write_xlsx(
+    sheets: Mapping[str, pd.DataFrame],
+    path: str | os.PathLike[str],
+    number_formats: Mapping[str, str] | None = None,
+    *,
+    max_col_width: int = 60,
+) -> Path:
+    """Write one sheet per DataFrame with bold frozen header, autofilter, column widths; formula-safe, atomic.
+
+    ``number_formats`` maps a column name to an Excel format and overrides the defaults (integers
+    ``#,##0``, except years and row numbers such as ``year``/``source_row``: ``0``; floats ``#,##0.0``). Excel draws the separators of the reader's locale, so a Vietnamese
+    Windows shows 1.234.567. Text cells are written as text, never as formulas: a value that starts with
+    ``=``, ``+``, ``-``, ``@``, tab or CR is stored with Excel's hidden quote prefix, so it displays as typed
+    and stays text even if the sheet is later saved as CSV.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    formats = dict(number_formats or {})
+    target = Path(path)
+    workbook = Workbook(write_only=True)
+    taken: set[str] = set()
+    bold = Font(bold=True)
+    header_alignment = Alignment(vertical="top", wrap_text=True)
+    for name, frame in sheets.items():
+        sheet = workbook.create_sheet(sheet_title(name, taken))
+        columns = [str(c) for c in frame.columns]
+        col_formats = [_column_format(frame.iloc[:, i], c, formats) for i, c in enumerate(columns)]
+        widths = [len(c) for c in columns]
+        sample = frame.head(_WIDTH_SAMPLE_ROWS)
+        for i in range(len(columns)):
+            for value in sample.iloc[:, i].tolist():
+                widths[i] = max(widths[i], _display_width(_cell_value(value)))
+        for i, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), max_col_width)
+        if columns:
+            sheet.freeze_panes = "A2"
+            last = get_column_letter(len(columns))
+            sheet.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
+
+        header = []
+        for column in columns:
+            cell = _text_cell(sheet, column)
+            cell.font = bold
+            cell.alignment = header_alignment
+            header.append(cell)
+        sheet.append(header)
+        # One styled template cell per formatted column; data cells copy its style array (setting
+        # number_format per cell costs a style lookup each time).
+        templates = []
+        for fmt in col_formats:
+            template = None
+            if fmt is not None:
+                template = WriteOnlyCell(sheet, value=0)
+                template.number_format = fmt
+            templates.append(template)
+        for row in frame.itertuples(index=False, name=None):
+            out_row: list[Any] = []
+            for value, template in zip(row, templates, strict=True):
+                value = _cell_value(value)
+                if isinstance(value, str):
+                    if value.startswith(DANGEROUS_PREFIXES) or ILLEGAL_CHARACTERS_RE.search(value):
+                        out_row.append(_text_cell(sheet, value))
+                    else:
+                        out_row.append(value)
+                elif template is not None and value is not None:
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell._style = copy(template._style)
+                    out_row.append(cell)
+                else:
+                    out_row.append(value)
+            sheet.append(out_row)
+    if not sheets:
+        workbook.create_sheet("Sheet")
+    with atomic_path(target) as tmp:
+        workbook.save(tmp)
+    return target
