@@ -1,0 +1,263 @@
+"""Charts: every chart renders in vi and en, at slide size, with readable, non-overlapping Vietnamese text."""
+
+from __future__ import annotations
+
+import re
+import string
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from unittest import mock
+
+import matplotlib
+import matplotlib.style as mstyle
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from PIL import Image
+from tidy_fixture import binh_duong_tidy
+
+from analysis import charts, config, metrics, reference_data
+
+matplotlib.use("Agg")
+
+DF = binh_duong_tidy(with_2016_plan=True)
+PUB = reference_data.published_figures()
+
+CHARTS: dict[str, Callable[..., Figure]] = {
+    "support_by_year": lambda lang, ill: charts.chart_support_by_year(DF, lang, ill),
+    "yoy_change": lambda lang, ill: charts.chart_yoy_change(DF, lang, ill),
+    "sources_stacked": lambda lang, ill: charts.chart_sources_stacked(
+        DF, lang, ill, include_counterpart=True
+    ),
+    "sources_share": lambda lang, ill: charts.chart_sources_share(DF, lang, ill, include_counterpart=True),
+    "leverage": lambda lang, ill: charts.chart_leverage(DF, lang, ill),
+    "leverage_program": lambda lang, ill: charts.chart_leverage(DF, lang, ill, by="program"),
+    "program_allocation": lambda lang, ill: charts.chart_program_allocation(DF, lang, ill),
+    "plan_vs_actual": lambda lang, ill: charts.chart_plan_vs_actual_by_program(DF, lang, ill),
+    "mix_dumbbell": lambda lang, ill: charts.chart_mix_dumbbell(DF, 2016, 2017, lang, ill),
+    "crosswalk": lambda lang, ill: charts.chart_crosswalk(DF, "group7_2014_2020", lang, ill),
+    "crosswalk_qd1881": lambda lang, ill: charts.chart_crosswalk(
+        DF, "qd1881_2021_2025", lang, ill, year=2016
+    ),
+    "by_district": lambda lang, ill: charts.chart_by_district(DF, lang, ill),
+    "compare_provinces": lambda lang, ill: charts.chart_compare_provinces(PUB, lang, ill),
+    "collaborators": lambda lang, ill: charts.chart_collaborators(PUB, "Bình Dương", lang, ill),
+}
+MIN_PX = 16.0
+
+
+def _drawn_texts(fig: Figure) -> list[tuple[str, float, object]]:
+    """(text, font size in px, window extent) of every text actually drawn."""
+    drawn: list[tuple[str, float, object]] = []
+    original = Text.draw
+
+    def record(self: Text, renderer: object) -> None:
+        original(self, renderer)
+        if self.get_visible() and self.get_text().strip():
+            drawn.append(
+                (self.get_text(), self.get_fontsize() * fig.dpi / 72, self.get_window_extent(renderer))
+            )  # type: ignore[arg-type]
+
+    with mock.patch.object(Text, "draw", record):
+        fig.canvas.draw()
+    return drawn
+
+
+def _overlaps(drawn: list[tuple[str, float, object]]) -> list[tuple[str, str]]:
+    bad = []
+    for i, (ta, _, a) in enumerate(drawn):
+        for tb, _, b in drawn[i + 1 :]:
+            w = min(a.x1, b.x1) - max(a.x0, b.x0)  # type: ignore[attr-defined]
+            h = min(a.y1, b.y1) - max(a.y0, b.y0)  # type: ignore[attr-defined]
+            if w > 1 and h > 1:
+                bad.append((ta, tb))
+    return bad
+
+
+def _glyph_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in caught if re.search(r"glyph|missing from font", str(w.message), re.I)]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("name", list(CHARTS))
+def test_chart_renders_readably(name: str, lang: str, tmp_path: Path) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = CHARTS[name](lang, True)
+        assert isinstance(fig, Figure)
+        drawn = _drawn_texts(fig)
+        if lang == "vi":
+            paths = charts.save_for_slides(fig, name, "test-notebook", out_dir=tmp_path)
+    assert not _glyph_warnings(caught)
+    texts = [t for t, _, _ in drawn]
+    assert charts.label("mark.illustrative", lang) in texts
+    note = next(t for t in texts if t.startswith(charts.label("note.unit_source", lang).split("{")[0][:6]))
+    assert ("Nguồn:" if lang == "vi" else "Source:") in note and (
+        "Đơn vị:" if lang == "vi" else "Unit:"
+    ) in note
+    small = [(t, px) for t, px, _ in drawn if px < MIN_PX]
+    assert not small, f"text below {MIN_PX} px: {small}"
+    outside = [t for t, _, b in drawn if b.x0 < -1 or b.y0 < -1 or b.x1 > 1921 or b.y1 > 1081]  # type: ignore[attr-defined]
+    assert not outside, f"text outside the slide: {outside}"
+    assert not _overlaps(drawn), f"overlapping texts: {_overlaps(drawn)}"
+    if lang == "vi":
+        with Image.open(paths.png) as im:
+            assert im.size == (1920, 1080)
+        svg = paths.svg.read_text(encoding="utf-8")
+        assert "<text" not in svg and "<path" in svg
+        assert paths.png == tmp_path / "figures" / "test-notebook" / f"{name}.png"
+
+
+def test_not_illustrative_has_no_mark() -> None:
+    fig = charts.chart_program_allocation(DF, "vi", illustrative=False)
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    assert charts.label("mark.illustrative", "vi") not in texts
+    assert "2.250 (50,7\u202f%)" in texts  # Vietnamese number formatting on direct labels
+
+
+def test_vietnamese_numbers_on_axes() -> None:
+    fig = charts.chart_support_by_year(DF, "vi")
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "4.000" in ticks
+    en = charts.chart_support_by_year(DF, "en")
+    en.canvas.draw()
+    assert "4,000" in [t.get_text() for t in en.axes[0].get_yticklabels()]
+
+
+def test_empty_data_still_renders(tmp_path: Path) -> None:
+    empty = DF.iloc[0:0]
+    for make in (
+        charts.chart_support_by_year,
+        charts.chart_program_allocation,
+        charts.chart_by_district,
+        charts.chart_leverage,
+        charts.chart_sources_share,
+    ):
+        fig = make(empty, "vi")
+        texts = [t.get_text() for t in fig.findobj(Text)]
+        assert any(t in (charts.label("label.no_data"), charts.label("label.no_counterpart")) for t in texts)
+    charts.save_for_slides(fig, "empty", "nb", out_dir=tmp_path)
+
+
+def test_save_for_slides_defaults_and_resizes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(config, "REPORTS_DIR", tmp_path)
+    fig = Figure(figsize=(6, 4), dpi=72)
+    fig.add_subplot().plot([1, 2], [3, 4])
+    paths = charts.save_for_slides(fig, "Kinh phí 2016", "01 tổng quan")
+    assert paths.png == tmp_path / "figures" / "01-tong-quan" / "kinh-phi-2016.png"
+    with Image.open(paths.png) as im:
+        assert im.size == (1920, 1080)
+    with matplotlib.rc_context({"savefig.bbox": "tight", "svg.fonttype": "none"}):
+        again = charts.save_for_slides(fig, "again", "nb", out_dir=tmp_path)
+    with Image.open(again.png) as im:
+        assert im.size == (1920, 1080)
+    assert "<text" not in again.svg.read_text(encoding="utf-8")
+    with pytest.raises(ValueError):
+        charts.save_for_slides(fig, "///", "nb", out_dir=tmp_path)
+
+
+def _style_file_keys() -> list[str]:
+    keys = []
+    for line in charts.STYLE_PATH.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            keys.append(line.split(":", 1)[0].strip())
+    return keys
+
+
+def test_use_style_overrides_a_seaborn_theme() -> None:
+    sns = pytest.importorskip("seaborn")
+    with matplotlib.rc_context():
+        mstyle.use("default")
+        mstyle.use(charts.STYLE_PATH)
+        expected = {k: matplotlib.rcParams[k] for k in _style_file_keys()}
+        sns.set_theme(context="poster", style="darkgrid", palette="pastel", font="serif")
+        charts.use_style()
+        actual = {k: matplotlib.rcParams[k] for k in _style_file_keys()}
+        assert actual == expected
+        assert matplotlib.rcParams["font.sans-serif"][0] == "DejaVu Sans"
+        assert matplotlib.rcParams["svg.fonttype"] == "path"
+        assert matplotlib.rcParams["savefig.bbox"] in (None, "standard")
+
+
+def test_chart_style_applies_whatever_the_global_theme() -> None:
+    sns = pytest.importorskip("seaborn")
+    with matplotlib.rc_context():
+        sns.set_theme(style="darkgrid")
+        fig = charts.chart_program_allocation(DF, "vi")
+        assert fig.axes[0].get_facecolor()[:3] == (1.0, 1.0, 1.0)
+
+
+def test_labels_table_is_complete_and_consistent() -> None:
+    keys = charts.label_keys()
+    assert len(keys) == len(set(keys))
+    for key in keys:
+        vi, en = charts.label(key, "vi"), charts.label(key, "en")
+        assert vi and en, key
+        fields_vi = {f for _, f, _, _ in string.Formatter().parse(vi) if f}
+        fields_en = {f for _, f, _, _ in string.Formatter().parse(en) if f}
+        assert fields_vi == fields_en, key
+    for code in reference_data.programs()["code"]:
+        assert f"program.{code}" in keys
+    for src in metrics.FUNDING_SOURCES:
+        assert f"source.{src}" in keys
+    with pytest.raises(KeyError):
+        charts.label("no.such.key")
+
+
+def test_palettes_are_fixed_and_distinct() -> None:
+    assert set(charts.SOURCE_COLORS) == set(metrics.FUNDING_SOURCES)
+    assert len(set(charts.SOURCE_COLORS.values())) == len(charts.SOURCE_COLORS)
+    codes = set(reference_data.programs()["code"])
+    assert codes <= set(charts.PROGRAM_COLORS)
+    assert len(set(charts.PROGRAM_COLORS.values())) == len(charts.PROGRAM_COLORS)
+    fig = charts.chart_program_allocation(DF, "vi")
+    bars = fig.axes[0].patches
+    colours = [matplotlib.colors.to_hex(b.get_facecolor()).upper() for b in bars]
+    plan = metrics.program_allocation(DF, "plan", 2017)
+    assert colours == [charts.PROGRAM_COLORS[p].upper() for p in plan["program"]]
+
+
+def test_compare_provinces_cites_sources() -> None:
+    fig = charts.chart_compare_provinces(PUB, "vi")
+    texts = " ".join(t.get_text() for t in fig.findobj(Text))
+    for host in ("baocongthuong.com.vn", "tapchicongthuong.vn", "ven.vn"):
+        assert host in texts
+    assert "Bình Dương (→ Hồ Chí Minh)" in texts
+
+
+def test_chart_subtitles_carry_computed_figures() -> None:
+    texts = " ".join(t.get_text() for t in charts.chart_yoy_change(DF, "vi").findobj(Text))
+    assert "+300 triệu đồng" in texts and "+8,3\u202f%" in texts
+    texts = " ".join(t.get_text() for t in charts.chart_by_district(DF, "en").findobj(Text))
+    assert "Tân Uyên" in texts and "33.0%" in texts
+    texts = " ".join(t.get_text() for t in charts.chart_leverage(DF, "vi").findobj(Text))
+    assert "14,1 lần" in texts and "55.306 triệu đồng" in texts
+
+
+def test_figures_are_not_registered_with_pyplot() -> None:
+    import matplotlib.pyplot as plt
+
+    before = len(plt.get_fignums())
+    charts.chart_support_by_year(DF, "vi")
+    assert len(plt.get_fignums()) == before
+
+
+def test_metrics_inputs_unchanged() -> None:
+    before = DF.copy()
+    charts.chart_by_district(DF, "vi")
+    pd.testing.assert_frame_equal(DF, before)
+
+
+def test_overlap_check_catches_overlaps() -> None:
+    fig = Figure(figsize=(4, 3), dpi=120)
+    ax = fig.add_subplot()
+    ax.text(0.5, 0.5, "Kinh phí", fontsize=20)
+    ax.text(0.52, 0.5, "Vốn đối ứng", fontsize=20)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    assert _overlaps(_drawn_texts(fig))
