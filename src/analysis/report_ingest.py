@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -36,6 +37,37 @@ def _scope_vi(scope: str) -> str:
     return scope
 
 
+# English warning (as stored in ingest_report.json, stable for tools) → Vietnamese for the analyst's page.
+WARNINGS_VI: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^(\w+) sheet: nothing to read$"), r"Trang biểu đồ/macro: không có bảng để đọc"),
+    (re.compile(r"^hidden sheet: not read.*"), "Trang tính ẩn: không đọc (đặt include_hidden trong khuyencong.yaml để đọc)"),
+    (re.compile(r"^no table header recognised.*"), "Không nhận ra dòng tiêu đề cột; các dòng không được đọc"),
+    (re.compile(r"^header found but no amount column.*"), "Có tiêu đề cột nhưng không có cột số tiền (Kinh phí, KCQG, KCĐP, Đối ứng …)"),
+    (re.compile(r"^the amount columns hold text.*"), "Các cột số tiền chỉ chứa chữ, không chứa số tiền"),
+    (re.compile(r"^no unit stated \(ĐVT\); assumed (.+) from the size of the numbers$"),
+     r"Không ghi đơn vị tính (ĐVT); tạm hiểu là \1 theo độ lớn của số liệu — hãy kiểm tra"),
+    (re.compile(r"^column (\w+) '(.*)' holds text, not amounts.*"), r"Cột \1 «\2» chứa chữ, không đọc là số tiền"),
+    (re.compile(r"^no total row.*"), "Không có dòng tổng cộng để đối chiếu"),
+    (re.compile(r"^row (\d+): column (\w+) total (.+) ≠ sum of its parts (.+)$"),
+     r"Dòng \1: cột \2 ghi tổng \3 ≠ cộng các nguồn \4"),
+    (re.compile(r"^row (\d+): above the support ceiling: (.+)$"), r"Dòng \1: vượt mức hỗ trợ tối đa: \2"),
+    (re.compile(r"^(\d+) formula cell\(s\) without a cached value.*"),
+     r"\1 ô công thức chưa có giá trị tính sẵn (tệp lưu bằng phần mềm không tính công thức): mở và lưu lại bằng Excel"),
+    (re.compile(r"^number typed over a formula\? total/subtotal cells without a formula: (.+)$"),
+     r"Có thể số đã được gõ đè lên công thức: các ô tổng/cộng nhóm không có công thức: \1"),
+    (re.compile(r"^no records found in this file$"), "Không tìm thấy dòng số liệu nào trong tệp"),
+    (re.compile(r"^skipped by khuyencong.yaml$"), "Bỏ qua theo khuyencong.yaml"),
+]
+
+
+def warning_vi(text: str) -> str:
+    """Vietnamese wording of a stored warning (unknown ones are shown as stored)."""
+    for pattern, template in WARNINGS_VI:
+        if pattern.match(text):
+            return pattern.sub(template, text)
+    return text
+
+
 def _vnd(value: Any) -> str:
     if value is None:
         return "—"
@@ -47,6 +79,7 @@ def render_ingest_report(report: dict[str, Any]) -> str:
     env = Environment(loader=PackageLoader("analysis", "templates"), autoescape=select_autoescape(["html", "j2"]))
     env.filters["vnd"] = _vnd
     env.filters["scope_vi"] = _scope_vi
+    env.filters["warning_vi"] = warning_vi
     env.filters["from_vi"] = lambda value: FROM_VI.get(value, value) if value else "—"
     template = env.get_template("ingest_report.html.j2")
     return template.render(report=report, skip_labels=SKIP_LABELS_VI)
