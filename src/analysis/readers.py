@@ -64,7 +64,7 @@ class Sheet:
     rows: list[list[object]]
     hidden: bool = False
     kind: str = "worksheet"
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # clipped to the grid
     formula_cells: set[tuple[int, int]] | None = None
     formula_without_value: set[tuple[int, int]] = field(default_factory=set)
 
@@ -127,7 +127,8 @@ def _ref_to_rc(col: bytes | str, row: bytes | str) -> tuple[int, int]:
     return int(row) - 1, c - 1
 
 
-_REF_RE = re.compile(r"^\$?([A-Za-z]{1,4})\$?([0-9]{1,8})$")
+# Unbounded and case-insensitive on purpose: calamine accepts "a5" and "A99999999999" too.
+_REF_RE = re.compile(r"^\$?([A-Za-z]+)\$?([0-9]+)$")
 
 
 def _parse_ref(ref: str) -> tuple[int, int] | None:
@@ -572,13 +573,6 @@ def _unsafe_prolog(head: bytes, full_size: int) -> str | None:
 
 # ---- xlsx / xlsm -------------------------------------------------------------------------------
 
-_SHEET_KIND_BY_DIR = {
-    "worksheets": "worksheet",
-    "chartsheets": "chart",
-    "dialogsheets": "dialog",
-    "macrosheets": "macro",
-}
-
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
@@ -590,32 +584,64 @@ def _resolve_target(base_dir: str, target: str) -> str:
     return posixpath.normpath(joined)
 
 
-def _ooxml_sheet_parts(zf: zipfile.ZipFile, path: Path, workbook_part: str) -> list[tuple[str, str]]:
-    """(sheet name, zip member) in workbook order, from workbook.xml + its .rels (XML parsed safely)."""
+def _calamine_target(target: str, xlsb: bool) -> str:
+    """The literal zip path calamine opens for a relationship target (it does not normalise '..')."""
+    if xlsb:
+        return "xl/" + target
+    if target.startswith("/xl/"):
+        return target[1:]
+    return target if target.startswith("xl/") else "xl/" + target
+
+
+_NOT_SHEET_RELS = ("/sharedStrings", "/styles", "/theme", "/calcChain", "/externalLink", "/connections")
+
+
+def _ooxml_sheet_parts(zf: zipfile.ZipFile, workbook_part: str) -> tuple[list[tuple[str, str]], set[str]]:
+    """Sheets as (name, zip member) in workbook order, and every member calamine might parse as a sheet.
+
+    The second set is deliberately wide (both calamine's literal path resolution and the normalised one,
+    for every relationship that is not obviously styles/strings/theme): a sheet the scan missed would
+    reach calamine unchecked.
+    """
+    xlsb = workbook_part.endswith(".bin")
     base = posixpath.dirname(workbook_part)
     rels_part = posixpath.join(base, "_rels", posixpath.basename(workbook_part) + ".rels")
     try:
         rels_root = SafeET.fromstring(zf.read(rels_part), forbid_dtd=True)
-        targets = {
-            rel.get("Id", ""): _resolve_target(base, rel.get("Target", ""))
+        rels = [
+            (rel.get("Id", ""), rel.get("Target", ""), rel.get("Type", ""))
             for rel in rels_root.iter()
-            if _local(rel.tag) == "Relationship" and rel.get("TargetMode") != "External"
-        }
+            if _local(rel.tag) == "Relationship"
+        ]
     except KeyError:
-        targets = {}
-    parts: list[tuple[str, str]] = []
-    if workbook_part.endswith(".bin"):
-        return _xlsb_sheet_parts(zf.read(workbook_part), targets)
-    wb_root = SafeET.fromstring(zf.read(workbook_part), forbid_dtd=True)
-    for el in wb_root.iter():
-        if _local(el.tag) != "sheet":
-            continue
-        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
-        parts.append((el.get("name", ""), targets.get(rid, "")))
-    return parts
+        rels = []
+    targets = {rid: target for rid, target, _ in rels}
+    candidates = {
+        resolved
+        for _, target, typ in rels
+        if not typ.endswith(_NOT_SHEET_RELS)
+        for resolved in (_calamine_target(target, xlsb), _resolve_target(base, target))
+    }
+    if xlsb:
+        named = _xlsb_sheet_parts(zf.read(workbook_part))
+    else:
+        named = []
+        for el in SafeET.fromstring(zf.read(workbook_part), forbid_dtd=True).iter():
+            if _local(el.tag) == "sheet":
+                ids = [v for k, v in el.attrib.items() if _local(k) == "id"]
+                named.append((el.get("name", ""), ids))
+    sheets: list[tuple[str, str]] = []
+    for name, ids in named:
+        paths = [_calamine_target(targets[i], xlsb) for i in ids if i in targets]
+        candidates.update(paths)
+        candidates.update(_resolve_target(base, targets[i]) for i in ids if i in targets)
+        sheets.append((name, paths[0] if paths else ""))
+    return sheets, candidates
 
 
-_ROW_REF_RE = re.compile(rb'<row\s(?:[^>]*?\s)?r="([0-9]{1,9})"')
+# Every cell must have this exact shape for the fast path; anything else ('a5', 'AAAAA1', 'A99999999999',
+# which calamine accepts and may turn into a multi-GB grid) sends the sheet to the exact SAX scan.
+_STRICT_CELL_RE = re.compile(rb'<c r="[A-Z]{1,4}[0-9]{1,9}"')
 # Fast path: writers put r= first (Excel, openpyxl, XlsxWriter, LibreOffice, POI). Self-closing cells
 # (``<c r="Z9" s="1"/>``) carry no value and calamine skips them, so they do not count.
 _VALUED_COLS_RE = re.compile(rb'<c r="([A-Z]{1,4})[0-9]{1,9}"[^>/]*>')
@@ -627,7 +653,6 @@ _FORMULA_CELL_RE = re.compile(
 _T_STR_RE = re.compile(rb'\st="(?:str|inlineStr)"')
 _DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]{1,40})"')
 _PREFIXED_ROOT_RE = re.compile(rb"<\w+:(?:worksheet|chartsheet|dialogsheet|macrosheet)\b")
-_T_STR_RE = re.compile(rb'\st="(?:str|inlineStr)"')
 
 
 def _scan_sheet_xml(member: IO[bytes]) -> _Extent:
@@ -667,8 +692,8 @@ _FALLBACK = _Extent(max_row=-2)  # sentinel: "redo this sheet with the exact SAX
 def _scan_xml_block(data: bytes, ext: _Extent) -> bool:
     """Update ``ext`` from complete rows in ``data``; False when the exact (SAX) scan is needed."""
     n_cells = data.count(b"<c ") + data.count(b"<c>")
-    if data.count(b'<c r="') != n_cells:
-        return False  # cells without r=, or r= not the first attribute
+    if len(_STRICT_CELL_RE.findall(data)) != n_cells:
+        return False  # cells without r=, r= not first, or an unusual reference
     cols = set(_VALUED_COLS_RE.findall(data))
     if cols:
         best_col = max(cols, key=lambda s: (len(s), s))
@@ -794,13 +819,14 @@ def _xlsb_wide(data: bytes, off: int, end: int) -> tuple[str, int]:
     return data[off + 4 : stop].decode("utf-16-le", errors="replace"), stop
 
 
-def _xlsb_sheet_parts(workbook_bin: bytes, targets: dict[str, str]) -> list[tuple[str, str]]:
-    parts: list[tuple[str, str]] = []
+def _xlsb_sheet_parts(workbook_bin: bytes) -> list[tuple[str, list[str]]]:
+    """(sheet name, [relationship id]) from the BrtBundleSh records of workbook.bin."""
+    parts: list[tuple[str, list[str]]] = []
     for typ, off, size in _biff12_records(workbook_bin):
         if typ == 0x009C and size >= 12:  # BrtBundleSh: hsState, iTabID, strRelID, strName
             rel, nxt = _xlsb_wide(workbook_bin, off + 8, off + size)
             name, _ = _xlsb_wide(workbook_bin, nxt, off + size)
-            parts.append((name, targets.get(rel, "")))
+            parts.append((name, [rel]))
         elif typ == 0x0090:  # BrtEndBundleShs
             break
     return parts
@@ -843,8 +869,8 @@ def _scan_ods(member: IO[bytes]) -> list[_Extent]:
     tag_re = re.compile(
         rb"<(/?)" + prefix + rb":(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>"
     )
-    rows_rep = re.compile(rb'number-rows-repeated="([0-9]{1,10})"')
-    cols_rep = re.compile(rb'number-columns-repeated="([0-9]{1,10})"')
+    rows_rep = re.compile(rb'number-rows-repeated="([0-9]+)"')
+    cols_rep = re.compile(rb'number-columns-repeated="([0-9]+)"')
     tables: list[_Extent] = []
     cur: _Extent | None = None
     row = col = row_rep = 0
@@ -1002,6 +1028,7 @@ def _prescan(path: Path, fmt: str, limits: Limits) -> _Prescan:
         if fmt == "ods":
             with zf.open("content.xml") as member:
                 tables = _scan_ods(member)
+            _check_well_formed(zf, "content.xml", path)
             if len(tables) > limits.max_sheets:
                 raise FileRefused(
                     "too_many_sheets", path, f"{len(tables)} sheets (limit {limits.max_sheets})"
@@ -1012,16 +1039,12 @@ def _prescan(path: Path, fmt: str, limits: Limits) -> _Prescan:
         if fmt in ("xlsx", "xlsm"):
             _check_shared_strings(zf, path)
         workbook_part = "xl/workbook.bin" if fmt == "xlsb" else "xl/workbook.xml"
-        parts = _ooxml_sheet_parts(zf, path, workbook_part)
-        if len(parts) > limits.max_sheets:
-            raise FileRefused("too_many_sheets", path, f"{len(parts)} sheets (limit {limits.max_sheets})")
-        names = set(zf.namelist())
-        for name, part in parts:
-            if part not in names:
-                continue
-            kind = _SHEET_KIND_BY_DIR.get(part.split("/")[-2] if "/" in part else "", "worksheet")
-            if kind == "chart":
-                continue
+        sheets, candidates = _ooxml_sheet_parts(zf, workbook_part)
+        if len(sheets) > limits.max_sheets:
+            raise FileRefused("too_many_sheets", path, f"{len(sheets)} sheets (limit {limits.max_sheets})")
+        members = set(zf.namelist())
+        scanned: dict[str, _Extent] = {}
+        for part in sorted(candidates & members):
             if fmt == "xlsb":
                 ext = _scan_xlsb_sheet(zf.read(part))
             else:
@@ -1030,10 +1053,32 @@ def _prescan(path: Path, fmt: str, limits: Limits) -> _Prescan:
                 if ext is _FALLBACK:
                     with zf.open(part) as member:
                         ext = _scan_sheet_sax(member)
-            budget.charge(name, ext.max_row + 1, ext.max_col + 1)
-            _warn_declared(ext, name, limits, out.warnings)
-            out.by_name[_nfc(name)] = ext
+            scanned[part] = ext
+        names = {part: name for name, part in reversed(sheets)}
+        for part, ext in scanned.items():
+            budget.charge(names.get(part, part), ext.max_row + 1, ext.max_col + 1)
+        for name, part in sheets:
+            if part in scanned:
+                _warn_declared(scanned[part], name, limits, out.warnings)
+                out.by_name[_nfc(name)] = scanned[part]
     return out
+
+
+def _check_well_formed(zf: zipfile.ZipFile, part: str, path: Path) -> None:
+    """calamine's ODS reader loops forever on some malformed content.xml (e.g. a mangled end tag).
+
+    expat with no Python handlers checks well-formedness at C speed; entities cannot expand because
+    prologs with DOCTYPE/ENTITY were refused already.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        with zf.open(part) as member:
+            parser.ParseFile(member)
+    except expat.ExpatError as exc:
+        raise FileRefused("corrupt", path, f"{part} is not well-formed XML: {exc}") from None
 
 
 _SST_COUNT_RE = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\suniqueCount="([0-9]{1,20})"')
@@ -1093,6 +1138,20 @@ def _clean_grid(raw: list[list[Any]]) -> list[list[object]]:
         ]
         for row in raw
     ]
+
+
+def _clip_merged(
+    ranges: list[tuple[int, int, int, int]], rows: list[list[object]]
+) -> list[tuple[int, int, int, int]]:
+    """Merged ranges cut to the grid: a hostile 'A1:XFD1048576' merge must not make callers loop 17e9 times."""
+    height = len(rows)
+    width = max((len(r) for r in rows), default=0)
+    out = []
+    for r0, c0, r1, c1 in ranges:
+        if r0 < 0 or c0 < 0 or r0 > r1 or c0 > c1 or r0 >= height or c0 >= width:
+            continue
+        out.append((r0, c0, min(r1, height - 1), min(c1, width - 1)))
+    return out
 
 
 def _pad_grid(rows: list[list[object]], cells: set[tuple[int, int]]) -> None:
@@ -1180,10 +1239,10 @@ def _read_calamine(path: Path, fmt: str, limits: Limits, pre: _Prescan, warnings
             else:
                 budget.charge(name, end[0] + 1, end[1] + 1)
                 rows = _clean_grid(sh.to_python(skip_empty_area=False))
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
             formula_cells = ext.formulas if ext is not None else None
             no_value = ext.no_value if ext is not None else set()
             _pad_grid(rows, no_value)
+            merged = _clip_merged([(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])], rows)
             if no_value:
                 warnings.append(
                     f"sheet {name!r}: {len(no_value)} formula(s) without a cached value (file saved by a "
@@ -1230,7 +1289,9 @@ def _read_xlrd(path: Path, limits: Limits, warnings: list[str]) -> list[Sheet]:
         width = max((len(r) for r in rows), default=0)
         for row in rows:
             row.extend([None] * (width - len(row)))
-        merged = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in getattr(sh, "merged_cells", [])]
+        merged = _clip_merged(
+            [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in getattr(sh, "merged_cells", [])], rows
+        )
         sheets.append(
             Sheet(name=_nfc(sh.name), rows=rows, hidden=getattr(sh, "visibility", 0) != 0, merged=merged)
         )
@@ -1518,6 +1579,11 @@ def _current_address_space() -> int:
 
 
 def _guarded_target(path: Path, limits: Limits) -> Workbook:
+    import faulthandler
+
+    # A native abort here is an expected outcome the parent turns into FileRefused('memory'); an
+    # inherited faulthandler would dump a fatal-error report over the analyst's console.
+    faulthandler.disable()
     apply_memory_limit(limits)
     return read_workbook(path, limits)
 
