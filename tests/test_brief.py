@@ -110,3 +110,19 @@ def test_numbers_come_from_the_data(published: pd.DataFrame) -> None:
     d.loc[d["funding_source"] == "local", "amount_vnd"] *= 2  # 2016 local 4.136 triệu
     text = meeting_brief(d, published, "Bình Dương", 2016, "vi").to_text()
     assert "5.986 triệu đồng" in text and "4.136 triệu đồng" in text and "3.918" not in text
+
+
+def test_meeting_years_and_heading_level(df: pd.DataFrame, published: pd.DataFrame) -> None:
+    from analysis.brief import meeting_years
+
+    later = pd.concat([df, df[df["year"] == 2016].assign(year=2017, stage="actual")], ignore_index=True)
+    assert meeting_years(later, 2016) == [2016, 2017]  # the meeting of 2017 and the newest year
+    assert meeting_years(later) == [2017]
+    assert meeting_years(df, 2016) == [2016]
+    assert meeting_years(df, 2014) == [2016]  # no actual figures for 2014: only the newest year
+    assert meeting_years(df.iloc[0:0], 2016) == []
+    brief = meeting_brief(df, published, "Bình Dương", 2016, "vi")
+    assert brief.to_markdown().startswith("# Tóm tắt")
+    assert brief.to_markdown(heading_level=2).startswith("## Tóm tắt")
+    with pytest.raises(ValueError):
+        brief.to_markdown(heading_level=0)

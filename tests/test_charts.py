@@ -44,6 +44,8 @@ CHARTS: dict[str, Callable[..., Figure]] = {
     "by_district": lambda lang, ill: charts.chart_by_district(DF, lang, ill),
     "compare_provinces": lambda lang, ill: charts.chart_compare_provinces(PUB, lang, ill),
     "collaborators": lambda lang, ill: charts.chart_collaborators(PUB, "Bình Dương", lang, ill),
+    "projects_by_year": lambda lang, ill: charts.chart_projects_by_year(DF, lang, ill),
+    "published_check": lambda lang, ill: charts.chart_published_check(DF, PUB, "Bình Dương", lang, ill),
 }
 MIN_PX = 16.0
 
@@ -261,3 +263,104 @@ def test_overlap_check_catches_overlaps() -> None:
 
     FigureCanvasAgg(fig)
     assert _overlaps(_drawn_texts(fig))
+
+
+# ---- additions for the notebooks: tables' labels, the projects and published-check charts, inline display
+
+
+def test_table_labels_name_columns_and_codes_in_both_languages() -> None:
+    vi, en = charts.table_labels("vi", base=2017), charts.table_labels("en", base=2017)
+    assert vi["headers"]("support_vnd") == "Kinh phí khuyến công"
+    assert en["headers"]("support_vnd") == "State support"
+    assert vi["headers"]("real_vnd") == "Thực hiện theo giá năm 2017"
+    assert vi["headers"]("2016_vnd") == "2016"
+    assert (
+        vi["headers"]("2017_plan_vnd") == "Kế hoạch 2017"
+        and en["headers"]("2017_actual_vnd") == "Actual 2017"
+    )
+    assert vi["headers"]("no_such_column") == "no_such_column"
+    assert charts.table_labels("vi")["headers"]("real_vnd") == "Thực hiện theo giá năm gốc"
+    assert charts.table_labels("vi", "collaborators")["headers"]("district") == "Cấp huyện"
+    assert vi["headers"]("district") != "Cấp huyện"
+    assert vi["values"]["stage"]["plan"] == "Kế hoạch" and en["values"]["stage"]["actual"] == "Actual"
+    assert vi["values"]["funding_source"]["national"] == charts.source_label("national", "vi")
+    assert vi["values"]["program"]["demonstration"] == charts.program_label("demonstration", "vi")
+    assert vi["values"]["district"][""] == charts.label("district.unknown", "vi")
+    assert vi["values"]["metric"]["counterpart"] == "Vốn đối ứng"
+    assert vi["values"]["qualifiers"]("nearly;over") == "gần; hơn"
+    with pytest.raises(ValueError):
+        charts.table_labels("fr")
+
+
+def test_table_labels_render_through_style_table() -> None:
+    from analysis import fmt
+
+    table = metrics.yearly_summary(DF, 2017)
+    html = fmt.style_table(table, "vi", **charts.table_labels("vi", base=2017)).to_html()
+    assert "Tăng/giảm so với năm trước" in html and "support_vnd" not in html and "real_vnd" not in html
+    assert "+300" in html and "3.918" in html
+    alloc = metrics.program_allocation(DF, "plan", 2017)
+    html = fmt.style_table(alloc, "en", **charts.table_labels("en")).to_html()
+    assert "Demonstration models and machinery" in html and ">Plan<" in html
+
+
+def test_published_check_chart_marks_matches_and_mismatches() -> None:
+    fig = charts.chart_published_check(DF, PUB, "Bình Dương", "vi")
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    assert any(t.startswith("13 trên 13 số liệu khớp") for t in texts)
+    assert "3.918 → 3.918" in texts and "55.306 → 55.306" in texts
+    assert any("Kinh phí KCQG (3 đề án)" in t for t in texts)
+    wrong = DF.copy()
+    wrong.loc[(wrong["year"] == 2016) & (wrong["funding_source"] == "national"), "amount_vnd"] += 10_000_000
+    fig = charts.chart_published_check(wrong, PUB, "Bình Dương", "vi")
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    assert any(t.startswith("11 trên 13 số liệu khớp") for t in texts)  # KCQG and the 2016 total
+    assert charts.label("series.mismatch_check", "vi") in texts
+    labels = charts.check_figure_labels(metrics.check_against_published(DF, PUB, "Bình Dương"), "en")
+    assert "National support (KCQG) (3 projects)" in labels and "Counterpart capital" in labels
+
+
+def test_projects_chart_counts_and_averages() -> None:
+    fig = charts.chart_projects_by_year(DF, "vi")
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert any(t.startswith("2016\n156,7 triệu đồng") for t in ticks)
+    assert "25" in [t.get_text() for t in fig.findobj(Text)]
+
+
+def test_use_style_lets_ipython_display_chart_figures() -> None:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    assert charts.show_figures_in_ipython() is False  # no shell: nothing to do
+    shell = InteractiveShell.instance()
+    try:
+        with matplotlib.rc_context():
+            charts.use_style()
+        fig = charts.chart_support_by_year(DF, "vi")
+        data, _ = shell.display_formatter.format(fig)
+        png = data["image/png"]
+        png = png if isinstance(png, bytes) else __import__("base64").b64decode(png)
+        import io
+
+        with Image.open(io.BytesIO(png)) as im:
+            assert im.size == (round(16 * charts.INLINE_DPI), round(9 * charts.INLINE_DPI))
+        assert fig.get_dpi() == charts.SLIDE_DPI  # display does not change the slide figure
+    finally:
+        InteractiveShell.clear_instance()
+
+
+@pytest.mark.parametrize("make", [charts.chart_support_by_year, charts.chart_projects_by_year])
+def test_a_year_with_one_stage_has_its_bar_on_the_tick(make: Callable[..., Figure]) -> None:
+    from matplotlib.patches import Rectangle
+
+    counted = DF.copy()
+    counted.loc[counted["record_type"] == "allocation", "n_projects"] = 1  # summary lines state their count
+    fig = make(counted, "vi")  # 2015: actual only; 2016: plan and actual; 2017: plan only
+    ax = fig.axes[0]
+    centers = sorted(
+        round(p.get_x() + p.get_width() / 2, 3)
+        for p in ax.patches
+        if isinstance(p, Rectangle) and p.get_height()
+    )
+    assert centers[0] == 0.0 and centers[-1] == 2.0  # 2015 and 2017 centred on their ticks
+    assert [c for c in centers if 0.5 < c < 1.5] == [0.81, 1.19]  # 2016: side by side

@@ -154,3 +154,29 @@ def test_vnd_in_dong_is_exact(x: int) -> None:
     text = fmt.format_vnd(x, "dong")
     assert text.endswith(" đồng")
     assert int(text.removesuffix(" đồng").replace(".", "")) == x
+
+
+def test_style_table_headers_values_booleans_and_signed_changes() -> None:
+    df = pd.DataFrame(
+        {
+            "stage": ["plan", "actual", "<b>x</b>"],
+            "change_vnd": pd.array([300_000_000, -50_000_000, None], dtype="Int64"),
+            "pct_change": [0.0829, -0.01, 0.0],
+            "match": pd.array([True, False, None], dtype="boolean"),
+        }
+    )
+    html = fmt.style_table(
+        df,
+        "vi",
+        headers={"stage": "Giai đoạn", "change_vnd": "Tăng/giảm <so với> năm trước"},
+        values={"stage": {"plan": "Kế hoạch", "actual": "Thực hiện"}},
+    ).to_html()
+    assert ">Giai đoạn<" in html and "Tăng/giảm &lt;so với&gt; năm trước" in html
+    assert ">Kế hoạch<" in html and ">Thực hiện<" in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html  # unknown codes stay escaped
+    assert ">+300<" in html and ">-50<" in html
+    assert f">+8,3{NNBSP}%<" in html and f">-1,0{NNBSP}%<" in html and f">0,0{NNBSP}%<" in html
+    assert ">có<" in html and ">không<" in html and ">match<" in html  # no mapping for it: name kept
+    en = fmt.style_table(df, "en", headers=lambda c: str(c).upper()).to_html()
+    assert ">STAGE<" in en and ">yes<" in en and ">no<" in en
+    assert fmt.format_bool(None) == fmt.NA_REP and fmt.format_bool(1, "en") == "yes"

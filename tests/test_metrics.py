@@ -368,3 +368,139 @@ def test_allocation_rows_never_add_to_project_rows(amounts: list[int]) -> None:
     assert metrics.support_by_year(both)["support_vnd"].sum() == sum(amounts) * M
     counts = metrics.project_counts(both)
     assert counts.loc[counts["funding_source"] == "total", "n_projects"].iloc[0] == len(amounts)
+
+
+# ---- tables for the notebooks ---------------------------------------------------------------------------
+
+
+def test_check_against_published_reproduces_the_2017_meeting(df: pd.DataFrame) -> None:
+    pub = reference_data.published_figures()
+    chk = metrics.check_against_published(df, pub, "Binh Duong")
+    assert chk["match"].all() and len(chk) == 13  # 2015 total, 2016 ×4, 2017 plan total + 7 programmes
+    total = _one(chk, year=2016, metric="support", funding_source="total")
+    assert total["published_vnd"] == total["computed_vnd"] == 3_918 * M
+    assert total["published_n_projects"] == total["computed_n_projects"] == 25
+    assert _one(chk, year=2016, funding_source="national")["computed_n_projects"] == 3
+    assert _one(chk, year=2016, metric="counterpart")["computed_vnd"] == 55_306 * M
+    assert _one(chk, year=2017, program="capacity")["computed_vnd"] == 88 * M
+    assert pd.isna(total["program"])  # not a programme figure
+    assert list(chk["year"]) == sorted(chk["year"])
+    first_2016 = chk[chk["year"] == 2016].iloc[0]
+    assert (first_2016["metric"], first_2016["funding_source"]) == ("support", "total")
+    assert not (chk["metric"] == "collaborators").any()  # not in the tidy table: not checked
+    assert not (chk["year"] == 2023).any()  # no data for that year: not checked
+
+
+def test_check_against_published_flags_differences_beyond_rounding(df: pd.DataFrame) -> None:
+    pub = reference_data.published_figures()
+    one = (df["year"] == 2016) & (df["funding_source"] == "local")
+    near = df.copy()
+    near.loc[near.index[one][0], "amount_vnd"] += 400_000  # 3.918,4 triệu still prints as 3.918
+    chk = metrics.check_against_published(near, pub, "Bình Dương")
+    assert bool(_one(chk, year=2016, funding_source="local")["match"])
+    assert _one(chk, year=2016, funding_source="local")["difference_vnd"] == 400_000
+    far = df.copy()
+    far.loc[far.index[one][0], "amount_vnd"] += 600_000
+    chk = metrics.check_against_published(far, pub, "Bình Dương")
+    assert not bool(_one(chk, year=2016, funding_source="local")["match"])
+    assert not bool(_one(chk, year=2016, funding_source="total")["match"])
+    assert bool(_one(chk, year=2016, funding_source="national")["match"])
+    fewer = df[~(one & (df["source_row"] == df.loc[one, "source_row"].max()))]
+    chk = metrics.check_against_published(fewer, pub, "Bình Dương")
+    assert _one(chk, year=2016, funding_source="local")["computed_n_projects"] == 21
+    assert not bool(_one(chk, year=2016, funding_source="local")["match"])
+    assert metrics.check_against_published(df, pub, "Quảng Ninh").empty
+    assert metrics._printed_tolerance("2,52", "tỷ đồng") == 5_000_000
+    assert metrics._printed_tolerance("3.918", "triệu đồng") == 500_000
+    assert metrics._printed_tolerance("", "derived") == 0
+
+
+def test_yearly_summary(df: pd.DataFrame) -> None:
+    ys = metrics.yearly_summary(binh_duong_tidy(with_2016_plan=True), 2016)
+    r16, r15 = _one(ys, year=2016), _one(ys, year=2015)
+    assert r16["actual_vnd"] == 3_918 * M and r16["change_vnd"] == 300 * M
+    assert r16["real_vnd"] == 3_918 * M  # base year: real = nominal
+    assert r16["n_projects"] == 25 and r16["avg_support_vnd"] == 156_720_000
+    assert not pd.isna(r16["execution_rate"]) and pd.isna(r15["execution_rate"])
+    assert pd.isna(r15["change_vnd"]) and pd.isna(r15["pct_change_real"])
+    assert r15["real_vnd"] > r15["actual_vnd"]  # prices rose: 2015 money is worth more in 2016 prices
+    real_growth = r16["real_vnd"] / r15["real_vnd"] - 1
+    assert float(r16["pct_change_real"]) == pytest.approx(real_growth, abs=1e-6)
+    r17 = _one(ys, year=2017)
+    assert r17["plan_vnd"] == 4_438 * M and pd.isna(r17["actual_vnd"]) and pd.isna(r17["change_vnd"])
+
+
+def test_sources_by_year(df: pd.DataFrame) -> None:
+    s = metrics.sources_by_year(df, "actual")
+    r16 = _one(s, year=2016)
+    assert (r16["national_vnd"], r16["local_vnd"], r16["support_vnd"]) == (1_850 * M, 2_068 * M, 3_918 * M)
+    assert r16["counterpart_vnd"] == 55_306 * M
+    assert float(r16["national_share"]) == pytest.approx(1_850 / 3_918)
+    assert float(r16["leverage"]) == pytest.approx(55_306 / 3_918)
+    r15 = _one(s, year=2015)  # source not stated: its own column, KCQG/KCĐP unknown, no counterpart
+    assert r15["unspecified_vnd"] == 3_618 * M and pd.isna(r15["national_vnd"])
+    assert pd.isna(r15["counterpart_vnd"]) and pd.isna(r15["leverage"])
+    plan = metrics.sources_by_year(df, "plan")
+    assert list(plan["year"]) == [2017] and _one(plan, year=2017)["support_vnd"] == 4_438 * M
+
+
+def test_district_matrix(df: pd.DataFrame) -> None:
+    dm = metrics.district_matrix(df, "actual")
+    assert list(dm.columns) == ["district", "2015_vnd", "2016_vnd", "total_vnd", "share", "n_projects"]
+    tan_uyen = _one(dm, district="Tân Uyên")
+    assert tan_uyen["2016_vnd"] == (800 + 300 + 20 + 70) * M and tan_uyen["n_projects"] == 4
+    assert dm["district"].iloc[-1] == ""  # not attributed: last
+    assert dm["total_vnd"].sum() == (3_618 + 3_918) * M
+    assert float(dm["share"].sum()) == pytest.approx(1.0)
+    known = dm[dm["district"] != ""]
+    assert list(known["total_vnd"]) == sorted(known["total_vnd"], reverse=True)
+
+
+def test_program_matrix_and_years_with(df: pd.DataFrame) -> None:
+    pm = metrics.program_matrix(binh_duong_tidy(with_2016_plan=True))
+    assert list(pm.columns)[1:] == ["2015_actual_vnd", "2016_plan_vnd", "2016_actual_vnd", "2017_plan_vnd"]
+    assert _one(pm, program="demonstration")["2017_plan_vnd"] == 2_250 * M
+    assert pd.isna(_one(pm, program="training")["2017_plan_vnd"])  # not in the 2017 plan: unknown, not 0
+    assert pm["program"].iloc[-1] == ""  # 2015 total has no programme: last
+    assert metrics.years_with(df, "actual") == [2015, 2016]
+    assert metrics.years_with(df, "plan") == [2017] and metrics.years_with(df) == [2015, 2016, 2017]
+
+
+def test_coverage_and_flag_counts() -> None:
+    both = binh_duong_tidy(with_2016_allocation=True)
+    cov = metrics.coverage(both)
+    r16 = _one(cov, year=2016, stage="actual")
+    assert r16["grain"] == "project" and r16["n_rows"] == r16["n_rows_used"] + 3
+    assert r16["n_files"] == 2 and r16["support_vnd"] == 3_918 * M and r16["n_projects"] == 25
+    assert _one(cov, year=2017, stage="plan")["grain"] == "allocation"
+    assert pd.isna(_one(cov, year=2015, stage="actual")["counterpart_vnd"])
+    flagged = both.copy()
+    flagged.loc[flagged.index[:3], "flags"] = ["unit_in_cell", "unit_in_cell;approximate_near", ""]
+    fc = metrics.flag_counts(flagged)
+    assert list(fc["flag"]) == ["unit_in_cell", "approximate_near"] and list(fc["n_rows"]) == [2, 1]
+    assert fc["amount_vnd"].iloc[0] == flagged["amount_vnd"].iloc[:2].sum()
+    assert metrics.flag_counts(both).empty
+
+
+def test_compare_regions_and_country() -> None:
+    pub = reference_data.published_figures()
+    regions = metrics.compare_provinces(pub, scope=("region", "national"))
+    assert set(regions["scope"]) == {"region", "national"}
+    country = regions[(regions["scope"] == "national") & (regions["period"] == "2016")].iloc[0]
+    assert country["total_vnd"] == 230_900_000_000 and country["province_2025"] == ""
+    assert set(metrics.compare_provinces(pub)["scope"]) == {"province"}
+
+
+def test_latest_year_and_mix_pairs(df: pd.DataFrame) -> None:
+    assert metrics.latest_year(df, "actual") == 2016 and metrics.latest_year(df, "plan") == 2017
+    assert metrics.latest_year(df.iloc[0:0]) is None
+    assert metrics.mix_pairs(df) == [(2015, 2016), (2016, 2017)]
+    assert metrics.mix_pairs(df[df["year"] != 2017]) == [(2015, 2016)]
+    assert metrics.mix_pairs(df[df["year"] == 2016]) == []
+
+
+def test_compare_provinces_prefers_state_budget_to_a_total_with_counterpart() -> None:
+    cp = metrics.compare_provinces(reference_data.published_figures(), provinces=["Lào Cai"])
+    lc = _one(cp, province="Lào Cai")
+    assert lc["total_vnd"] == 64_841 * M  # not 117.866, which includes 53.025 of counterpart capital
+    assert lc["counterpart_vnd"] == 53_025 * M and lc["per_year_vnd"] == round(64_841 * M / 5)

@@ -540,6 +540,17 @@ def test_sanitize_html_keeps_structure_and_drops_active_content() -> None:
         assert dropped not in clean, dropped
 
 
+def test_multiples_and_missing_dashes_align_with_numbers() -> None:
+    cells = "".join(
+        f"<td>{text}</td>" for text in ("14,1 lần", "14.1×", "–", "+8,3\u202f%", "Thủ Dầu Một", "12 đề án")
+    )
+    clean = sanitize_html(f"<table><tbody><tr>{cells}</tr></tbody></table>")
+    for numeric in ("14,1 lần", "14.1×", "–", "+8,3\u202f%"):
+        assert f'<td class="num">{numeric}</td>' in clean, numeric
+    for text in ("Thủ Dầu Một", "12 đề án"):
+        assert f"<td>{text}</td>" in clean, text
+
+
 def test_external_resources_finds_fetches_but_not_links() -> None:
     page = (
         '<a href="https://moit.gov.vn">ok</a><img src="data:image/png;base64,AA">'

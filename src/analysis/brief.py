@@ -40,9 +40,12 @@ class Brief:
     def _source_line(self) -> str:
         return label("brief.sources", self.lang, sources="; ".join(self.sources)) if self.sources else ""
 
-    def to_markdown(self) -> str:
-        """Markdown with the title as a heading; data-derived text is escaped so it cannot become markup."""
-        blocks = ["# " + _md_escape(self.title)]
+    def to_markdown(self, heading_level: int = 1) -> str:
+        """Markdown with the title as a heading (`heading_level` 1–6: 2 inside a notebook whose own title is
+        the level-1 heading); data-derived text is escaped so it cannot become markup."""
+        if not 1 <= heading_level <= 6:
+            raise ValueError("heading_level must be 1–6")
+        blocks = ["#" * heading_level + " " + _md_escape(self.title)]
         for para in self.paragraphs:
             lines = [
                 ("- " + _md_escape(line[2:])) if line.startswith("- ") else _md_escape(line)
@@ -272,3 +275,15 @@ def meeting_brief(
         paragraphs=[p for p in paragraphs if p],
         sources=sources,
     )
+
+
+def meeting_years(df: pd.DataFrame, brief_year: int | None = None) -> list[int]:
+    """The years to brief: `brief_year` when the table has actual figures for it, and the latest year with
+    actual figures (the next review meeting's), ascending and without repeats.
+
+    Why both: the bundled data reproduce the meeting of 24/02/2017 (brief_year 2016) while their latest
+    actual year is 2017; an analyst with new data leaves brief_year as it is and still gets the newest brief.
+    """
+    actual = metrics.years_with(df, "actual")
+    years = [y for y in (brief_year, actual[-1] if actual else None) if y is not None and int(y) in actual]
+    return sorted({int(y) for y in years})

@@ -12,8 +12,10 @@ in notebooks); the house style is applied while the figure is built, whatever th
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
+import string
 import textwrap
 from collections.abc import Callable, Sequence
 from functools import lru_cache, wraps
@@ -43,6 +45,8 @@ LABELS_PATH = PACKAGE_DIR / "labels.csv"
 SLIDE_SIZE_IN: tuple[float, float] = (16.0, 9.0)
 SLIDE_DPI = 120
 SLIDE_PX: tuple[int, int] = (1920, 1080)
+# Notebook and HTML display: 1536 × 864 px, sharp in a page column on high-density screens, lighter to embed.
+INLINE_DPI = 96
 
 # Okabe & Ito (2008), colour-blind safe: one colour per funding source, in every chart.
 OKABE_ITO: dict[str, str] = {
@@ -139,12 +143,91 @@ def stage_label(stage: str, lang: str = "vi", short: bool = False) -> str:
     return label(f"stage_short.{stage}" if short else f"stage.{stage}", lang)
 
 
+_YEAR_AMOUNT_COLUMN = re.compile(r"^(\d{4})(?:_(plan|actual))?_vnd$")
+
+
+def column_label(column: object, lang: str = "vi", table: str | None = None, **values: object) -> str:
+    """The heading of a metrics column in `lang`: 'col.<table>.<column>', else 'col.<column>' in labels.csv;
+    '<year>_vnd' → the year, '<year>_<stage>_vnd' → 'Kế hoạch 2017'; unknown columns keep their name. {placeholders} ({base}, {a}, {b}) are filled
+    from `values`, else from the generic 'value.placeholder.*' words."""
+    name = str(column)
+    labels = _labels()
+    key = next((k for k in (f"col.{table}.{name}" if table else "", f"col.{name}") if k in labels), None)
+    if key is None:
+        match = _YEAR_AMOUNT_COLUMN.match(name)
+        if not match:
+            return name
+        year, stage = match.groups()
+        return f"{stage_label(stage, lang)} {year}" if stage else year
+    text = label(key, lang)
+    fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+    filled = {f: values[f] if f in values else label(f"value.placeholder.{f}", lang) for f in fields}
+    return text.format(**filled) if filled else text
+
+
+def table_labels(lang: str = "vi", table: str | None = None, **values: object) -> dict[str, Any]:
+    """Display labels for fmt.style_table, as keyword arguments: headings for metrics columns and words for
+    the codes in them (stage, funding source, programme, unknown district, published-figure terms).
+
+    Usage: ``fmt.style_table(df, lang, **charts.table_labels(lang, base=2017))``. `table` picks
+    table-specific headings ('collaborators': its 'district' column is a count, not a place).
+    """
+    if lang not in fmt.LANGS:
+        raise ValueError(f"lang must be one of {fmt.LANGS}, got {lang!r}")
+    codes: dict[str, Any] = {
+        "stage": {s: stage_label(s, lang) for s in metrics.STAGES},
+        "funding_source": {s: source_label(s, lang) for s in (*metrics.FUNDING_SOURCES, "total")},
+        "program": {c: program_label(c, lang) for c in (*reference_data.PROGRAM_CODES, "")},
+        "district": {"": label("district.unknown", lang)},
+        "top_district": {"": label("district.unknown", lang)},
+    }
+    for key in _labels():
+        parts = key.split(".", 2)
+        if parts[0] == "value" and len(parts) == 3 and parts[1] != "placeholder":
+            codes.setdefault(parts[1], {})[parts[2]] = label(key, lang)
+    words = dict(codes.get("qualifier", {}))
+    codes["qualifiers"] = lambda v: "; ".join(words.get(q, q) for q in str(v).split(";") if q)  # type: ignore[assignment]
+    return {
+        "headers": lambda c: column_label(c, lang, table, **values),
+        "values": codes,
+    }
+
+
 # ---- style ---------------------------------------------------------------------------------------------
 
 
+def figure_png(fig: Figure, dpi: float = INLINE_DPI) -> bytes:
+    """The figure as PNG bytes in the house style (for notebook display; slides use save_for_slides)."""
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    with mstyle.context(STYLE_PATH):
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()
+
+
+def show_figures_in_ipython() -> bool:
+    """Let IPython/Jupyter display a chart Figure (the last expression of a cell, or display(fig)) as a PNG.
+
+    Why: chart functions build figures without pyplot, so the inline backend never sees them and a cell would
+    print '<Figure size 1920x1080 …>'. Returns False outside IPython (nothing to do).
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
+    return True
+
+
 def use_style() -> None:
-    """Apply the house style globally (call after any seaborn theme: it overrides every key a theme sets)."""
+    """Apply the house style globally (call after any seaborn theme: it overrides every key a theme sets) and,
+    in a notebook, show chart figures inline (show_figures_in_ipython)."""
     mstyle.use(STYLE_PATH)
+    show_figures_in_ipython()
 
 
 def _styled(func: Callable[P, R]) -> Callable[P, R]:
@@ -432,10 +515,12 @@ def chart_support_by_year(
         x = np.arange(len(er))
         width = 0.38
         handles = []
+        both = (er["plan_vnd"].notna() & er["actual_vnd"].notna()).to_numpy()
         for stage, offset in (("plan", -width / 2), ("actual", width / 2)):
             vals = er[f"{stage}_vnd"]
             mask = vals.notna().to_numpy()
-            bars = ax.bar(x[mask] + offset, vals[mask].astype("float64"), width, color=STAGE_COLORS[stage])
+            shift = np.where(both, offset, 0.0)[mask]  # a year with one stage: its bar on the tick
+            bars = ax.bar(x[mask] + shift, vals[mask].astype("float64"), width, color=STAGE_COLORS[stage])
             for rect, v in zip(bars, vals[mask], strict=True):
                 texts.append(
                     _annotate(
@@ -466,6 +551,88 @@ def chart_support_by_year(
         title=label("chart.support_by_year.title", lang),
         subtitle=label("chart.support_by_year.subtitle", lang, period=_period(er["year"])),
         unit=fmt.unit_label(unit, lang),
+        source=source or _tidy_source(df, lang),
+        lang=lang,
+        illustrative=illustrative,
+    )
+    _make_room(fig, ax, texts, "y")
+    return fig
+
+
+@_styled
+def chart_projects_by_year(
+    df: pd.DataFrame,
+    lang: str = "vi",
+    illustrative: bool = False,
+    *,
+    unit: str = "trieu",
+    source: str | None = None,
+) -> Figure:
+    """Projects per year, plan and actual side by side, with the average support per project under each year
+    (actual, or plan where a year has no actual figures)."""
+    fig, ax = _new_figure()
+    counts = metrics.project_counts(df)
+    counts = counts[counts["funding_source"] == "total"]
+    avg = metrics.avg_support_per_project(df)
+    years = sorted(int(y) for y in counts["year"].unique())
+    texts: list[Text] = []
+    if not years:
+        _no_data(ax, label("label.no_data", lang))
+    else:
+        x = np.arange(len(years))
+        width = 0.38
+        handles = []
+        top = 0.0
+        per_stage = {
+            stage: counts[counts["stage"] == stage].set_index("year")["n_projects"].reindex(years)
+            for stage in metrics.STAGES
+        }
+        both = (per_stage["plan"].notna() & per_stage["actual"].notna()).to_numpy()
+        for stage, offset in (("plan", -width / 2), ("actual", width / 2)):
+            part = per_stage[stage]
+            mask = part.notna().to_numpy()
+            if not mask.any():
+                continue
+            vals = part[mask].astype("float64").to_numpy()
+            top = max(top, float(vals.max()))
+            shift = np.where(both, offset, 0.0)[mask]  # a year with one stage: its bar on the tick
+            bars = ax.bar(x[mask] + shift, vals, width, color=STAGE_COLORS[stage])
+            for rect, v in zip(bars, vals, strict=True):
+                texts.append(
+                    _annotate(
+                        ax,
+                        rect.get_x() + rect.get_width() / 2,
+                        rect.get_height(),
+                        fmt.format_count(v, lang),
+                        dy=4,
+                        va="bottom",
+                    )
+                )
+            handles.append(Patch(color=STAGE_COLORS[stage], label=stage_label(stage, lang)))
+        ticks = []
+        for year in years:
+            rows = avg[(avg["year"] == year)].dropna(subset=["avg_support_vnd"])
+            rows = rows.assign(_o=rows["stage"].map({"actual": 0, "plan": 1})).sort_values("_o")
+            if len(rows):
+                r = rows.iloc[0]
+                amount = fmt.format_vnd(r["avg_support_vnd"], unit, lang)
+                per = label("label.avg_per_project", lang, stage=stage_label(r["stage"], lang, True))
+                ticks.append(f"{year}\n{amount}\n{per}")
+            else:
+                ticks.append(str(year))
+        ax.set_xticks(x, ticks)
+        ax.tick_params(axis="x", length=0)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+        ax.yaxis.set_major_formatter(fmt.NumberFormatter(lang, 0))
+        ax.set_ylabel(label("axis.projects", lang))
+        ax.set_ylim(0, top * 1.12 if top > 0 else 1)
+        _x_categories(ax, len(years))
+        _legend_above(ax, handles)
+    _frame(
+        fig,
+        title=label("chart.projects.title", lang),
+        subtitle=label("chart.projects.subtitle", lang, period=_period(years)),
+        unit=label("axis.projects", lang).lower(),
         source=source or _tidy_source(df, lang),
         lang=lang,
         illustrative=illustrative,
@@ -1203,6 +1370,124 @@ def chart_by_district(
         subtitle=subtitle,
         unit=fmt.unit_label(unit, lang),
         source=source or _tidy_source(df, lang),
+        lang=lang,
+        illustrative=illustrative,
+    )
+    _make_room(fig, ax, texts, "x")
+    return fig
+
+
+def _check_figure(r: Any, lang: str) -> str:
+    key = f"value.metric.{r.metric}"
+    what = label(key, lang) if key in _labels() else str(r.metric)
+    if r.metric == "program_allocation":
+        what = program_label(str(r.program), lang)
+    elif r.metric == "support" and r.funding_source in ("national", "local", "other"):
+        what = label(f"check.{r.funding_source}", lang)
+    if not pd.isna(r.published_n_projects) and r.metric != "n_projects":
+        n = r.published_n_projects
+        what += " (" + label("label.n_projects_one" if n == 1 else "label.n_projects", lang, n=n) + ")"
+    return what
+
+
+def check_figure_labels(check: pd.DataFrame, lang: str = "vi") -> list[str]:
+    """What each row of metrics.check_against_published is, in words: 'Kinh phí KCQG (3 đề án)',
+    'Mô hình trình diễn, máy móc tiên tiến', 'Vốn đối ứng' (for a table column or a chart axis)."""
+    return [_check_figure(r, lang) for r in check.itertuples(index=False)]
+
+
+def _check_row_label(r: Any, lang: str) -> str:
+    return f"{r.year} {stage_label(str(r.stage), lang, short=True)} · {_check_figure(r, lang)}"
+
+
+@_styled
+def chart_published_check(
+    df: pd.DataFrame,
+    published: pd.DataFrame | None = None,
+    province: str = "Bình Dương",
+    lang: str = "vi",
+    illustrative: bool = False,
+    *,
+    unit: str = "trieu",
+    source: str | None = None,
+) -> Figure:
+    """Each published figure against the same figure from the data (metrics.check_against_published): the
+    difference in percent on a line at zero, green when it matches, red when not, grey when the data has no
+    such figure; each row labelled 'published → from the data'."""
+    fig, ax = _new_figure()
+    chk = metrics.check_against_published(df, published, province)
+    texts: list[Text] = []
+    n_ok = int(chk["match"].fillna(False).sum())
+    if chk.empty:
+        _no_data(ax, label("label.no_data", lang))
+    else:
+        devs, colors, kinds = [], [], []
+        for r in chk.itertuples(index=False):
+            pub, com = (
+                (r.published_vnd, r.computed_vnd)
+                if not pd.isna(r.published_vnd)
+                else (r.published_n_projects, r.computed_n_projects)
+            )
+            known = not (pd.isna(pub) or pd.isna(com) or pd.isna(r.match)) and pub != 0
+            devs.append((float(com) - float(pub)) / float(pub) if known else 0.0)
+            kind = "unknown" if not known else ("match" if bool(r.match) else "mismatch")
+            kinds.append(kind)
+            colors.append(
+                {"match": OKABE_ITO["bluish_green"], "mismatch": BADGE_COLOR, "unknown": "#BBBBBB"}[kind]
+            )
+        span = max(0.05, 1.25 * max(abs(d) for d in devs))
+        ax.axvline(0, color="#888888", linewidth=1.2, zorder=1)
+        for i, (d, c, k) in enumerate(zip(devs, colors, kinds, strict=True)):
+            ax.scatter(
+                [d], [i], s=190, color="white" if k == "unknown" else c, edgecolor=c, linewidth=2.2, zorder=3
+            )
+        for i, r in enumerate(chk.itertuples(index=False)):
+            if not pd.isna(r.published_vnd):
+                text = f"{_amount(r.published_vnd, unit, lang)} → {_amount(r.computed_vnd, unit, lang)}"
+            else:
+                text = f"{fmt.format_count(r.published_n_projects, lang)} → {fmt.format_count(r.computed_n_projects, lang)}"
+            if kinds[i] == "unknown":
+                text += " (" + label("series.unknown_check", lang) + ")"
+            texts.append(_annotate(ax, max(devs[i], 0.0), i, text, dx=16, ha="left", color=TEXT_COLOR))
+        _hbar_axis(
+            ax, [_check_row_label(r, lang) for r in chk.itertuples(index=False)], fontsize=FONT["tick"] - 2
+        )
+        ax.set_xlim(-span, span)
+        ax.set_ylim(len(chk) - 0.4, -0.6)
+        ax.xaxis.set_major_formatter(fmt.pct_axis_formatter(lang))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, symmetric=True))
+        ax.set_xlabel(label("axis.deviation", lang))
+        ax.grid(True, axis="x")
+        ax.grid(False, axis="y")
+        ax.spines["left"].set_visible(False)
+        used = dict.fromkeys(kinds)
+        handles = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=13,
+                markerfacecolor="white" if k == "unknown" else c,
+                markeredgecolor=c,
+                markeredgewidth=2.2,
+                label=label(f"series.{k}_check", lang),
+            )
+            for k, c in (
+                ("match", OKABE_ITO["bluish_green"]),
+                ("mismatch", BADGE_COLOR),
+                ("unknown", "#BBBBBB"),
+            )
+            if k in used
+        ]
+        _legend_above(ax, handles)
+    cited = _join_sources(list(chk["source"])) if len(chk) else "–"
+    _frame(
+        fig,
+        title=label("chart.check.title", lang, province=province),
+        subtitle=label("chart.check.subtitle", lang, n_ok=n_ok, n=len(chk)),
+        unit=fmt.unit_label(unit, lang),
+        source=source or f"{cited}; {_tidy_source(df, lang)}",
         lang=lang,
         illustrative=illustrative,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -371,20 +371,42 @@ def _column_kind(name: str) -> str | None:
     return None
 
 
+def format_bool(x: object, lang: str = "vi", na_rep: str = NA_REP) -> str:
+    """A yes/no cell: 'có' / 'không' (vi), 'yes' / 'no' (en); missing → na_rep."""
+    _check_lang(lang)
+    if _is_missing(x):
+        return na_rep
+    yes, no = ("có", "không") if lang == "vi" else ("yes", "no")
+    return yes if bool(x) else no
+
+
+def _signed(text: str) -> str:
+    return text if text.startswith("-") or not text.strip("0.,") else "+" + text
+
+
 def table_formatters(
     df: pd.DataFrame, lang: str = "vi", unit: str = "trieu"
 ) -> dict[str, Callable[[object], str]]:
     """Cell formatters for the numeric columns, by name: '*_vnd' amounts (in `unit`), shares/rates as %,
-    leverage as a multiple, years plain, other integers as counts, other floats with 2 decimals."""
+    leverage as a multiple, years plain, other integers as counts, other floats with 2 decimals; columns
+    whose name says 'change' get an explicit sign ('+300', '+8,3 %'); booleans read 'có' / 'không'."""
     _check_lang(lang)
     out: dict[str, Callable[[object], str]] = {}
     for col in df.columns:
         series = df[col]
-        if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        if pd.api.types.is_bool_dtype(series):
+            out[col] = lambda v: format_bool(v, lang)
+            continue
+        if not pd.api.types.is_numeric_dtype(series):
             continue
         kind = _column_kind(str(col))
-        if kind == "amount":
+        change = "change" in str(col).lower()
+        if kind == "amount" and change:
+            out[col] = lambda v, _u=unit: NA_REP if _is_missing(v) else _signed(format_amount(v, _u, lang))
+        elif kind == "amount":
             out[col] = lambda v, _u=unit: format_amount(v, _u, lang)
+        elif kind == "pct" and change:
+            out[col] = lambda v: format_change_pct(v, lang)
         elif kind == "pct":
             out[col] = lambda v: format_pct(v, lang)
         elif kind == "ratio":
@@ -407,22 +429,57 @@ def format_table(df: pd.DataFrame, lang: str = "vi", unit: str = "trieu") -> pd.
     return out
 
 
+def _relabel(mapping: Mapping[object, str] | Callable[[object], str]) -> Callable[[object], str]:
+    """A display formatter from a mapping or function; the result is HTML-escaped, unknown values kept."""
+    import html
+
+    def show(value: object) -> str:
+        raw = html.unescape(value) if isinstance(value, str) else value
+        if callable(mapping):
+            text = mapping(raw)
+        else:
+            try:
+                text = mapping.get(raw, raw)  # type: ignore[call-overload]
+            except TypeError:  # unhashable cell
+                text = raw
+        return html.escape(str(text))
+
+    return show
+
+
 def style_table(
-    df: pd.DataFrame, lang: str = "vi", unit: str = "trieu", caption: str | None = None
+    df: pd.DataFrame,
+    lang: str = "vi",
+    unit: str = "trieu",
+    caption: str | None = None,
+    *,
+    headers: Mapping[object, str] | Callable[[object], str] | None = None,
+    values: Mapping[object, Mapping[object, str] | Callable[[object], str]] | None = None,
 ) -> Styler:
     """A pandas Styler that shows amounts the Vietnamese way, with the unit in the caption; HTML-escaped.
 
     Why a Styler: notebooks and exported HTML keep the numbers numeric underneath (sorting, copying) while
     showing '3.918' instead of '3918000000'. Text cells and headers are escaped (escape='html'), so a title
     copied from a spreadsheet cannot inject markup into a shared HTML report.
+
+    headers: column name → heading shown (mapping or function); values: column → (code → text shown), e.g.
+    {'stage': {'plan': 'Kế hoạch'}}. Both only change what is displayed: the data and the number formats
+    (chosen from the column names) stay as they are. analysis.charts.table_labels(lang) gives both.
     """
     code = normalize_unit(unit)
     if code == "auto":
         raise ValueError("a table needs one concrete unit, not 'auto'")
     fmts = table_formatters(df, lang, code)
+    right = [c for c in fmts if not pd.api.types.is_bool_dtype(df[c])]
+    for col, mapping in (values or {}).items():
+        if col in df.columns and col not in fmts:
+            fmts[col] = _relabel(mapping)
     styler = df.style.format(formatter=fmts, escape="html", na_rep=NA_REP)
-    styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
-    right = [c for c in fmts]
+    styler = styler.format_index(escape="html", axis=0)
+    if headers is not None:
+        styler = styler.format_index(_relabel(headers), axis=1)
+    else:
+        styler = styler.format_index(escape="html", axis=1)
     if right:
         styler = styler.set_properties(subset=right, **{"text-align": "right"})
     if caption is None and any(_column_kind(str(c)) == "amount" for c in df.columns):

@@ -612,17 +612,23 @@ def collaborators(published: pd.DataFrame | None = None, province: str | None = 
 
 
 def compare_provinces(
-    published: pd.DataFrame | None = None, stage: str | None = None, provinces: Iterable[str] | None = None
+    published: pd.DataFrame | None = None,
+    stage: str | None = None,
+    provinces: Iterable[str] | None = None,
+    scope: str | Sequence[str] = "province",
 ) -> pd.DataFrame:
     """Provinces' published support figures side by side, mapped to the 2025 provinces.
 
+    scope: 'province' (default), 'region' or 'national' (or several): regions and the whole country are
+    listed the same way, with the region's name in `province` and an empty `province_2025`.
     One row per (province, period, stage). total_vnd is the published total when there is one, else
     national + local (total_basis 'sum_of_sources'), else the one known source as a lower bound ('partial').
     per_year_vnd divides multi-year periods by their length so a five-year total is not read as one year.
     approximate is True when a figure was printed with 'hơn', 'gần', 'khoảng'.
     """
     p = _published(published)
-    p = p[(p["scope"] == "province") & (p["metric"].isin(["support", "counterpart"]))]
+    scopes = [scope] if isinstance(scope, str) else list(scope)
+    p = p[(p["scope"].isin(scopes)) & (p["metric"].isin(["support", "counterpart"]))]
     p = _stage_filter(p, stage)
     if provinces is not None:
         keys = {reference_data.province_key(x) for x in provinces}
@@ -638,7 +644,11 @@ def compare_provinces(
             hit = _g[(_g["metric"] == "support") & _g["funding_source"].isin(sources)]
             return hit["n_projects"].iloc[0] if len(hit) else pd.NA
 
-        national, local, total = amount(("national",)), amount(("local",)), amount(("total", "unspecified"))
+        national, local = amount(("national",)), amount(("local",))
+        # 'state_budget' is the state money alone: prefer it to a 'total' that may include the establishments'
+        # own funds (Lào Cai 2021–2025: total 117.866 = state budget 64.841 + counterpart 53.025 triệu).
+        state = amount(("state_budget",))
+        total = state if not pd.isna(state) else amount(("total", "unspecified"))
         if not pd.isna(total):
             basis = "published"
         elif not pd.isna(national) and not pd.isna(local):
@@ -656,6 +666,7 @@ def compare_provinces(
         rows.append(
             {
                 "province": prov,
+                "scope": str(g["scope"].iloc[0]),
                 "province_2025": reference_data.province_2025(str(prov)) or "",
                 "year_start": int(y0),
                 "year_end": int(y1),
@@ -675,6 +686,7 @@ def compare_provinces(
             }
         )
     cols = [
+        "scope",
         "province",
         "province_2025",
         "year_start",
@@ -702,3 +714,311 @@ def compare_provinces(
         key=lambda c: c.map(fold) if c.dtype != "int64" else c,
         ignore_index=True,
     )
+
+
+def _printed_tolerance(value_as_printed: str, unit_as_printed: str) -> int:
+    """Half a unit of the last digit a figure was printed with ('3.918' triệu → 500 000 đồng; '2,52' tỷ →
+    5 000 000 đồng), so a rounded published figure still matches the exact sum of the rows. 0 when unknown."""
+    from analysis.numbers import detect_unit
+
+    unit = detect_unit(unit_as_printed or "")
+    if unit is None:
+        return 0
+    unit_vnd = unit.multiplier
+    digits = re.sub(r"[^\d.,]", "", value_as_printed or "")
+    decimals = len(digits.split(",", 1)[1]) if "," in digits else 0
+    return unit_vnd // (2 * 10**decimals)
+
+
+def check_against_published(df: pd.DataFrame, published: pd.DataFrame | None, province: str) -> pd.DataFrame:
+    """Each published single-year figure of `province` next to the same figure computed from the tidy table.
+
+    `program` is <NA> for figures that are not about one programme. Checked: support (total, or 'unspecified' = source not stated, compared with total support; national;
+    local), counterpart capital, support by programme and project counts, for the years the table holds.
+    Figures the table cannot give (collaborators, multi-year totals) are left out. An amount matches when it
+    differs by at most half a unit of the last printed digit ('3.918 triệu' ± 0,5 triệu); a published project
+    count must be equal. Columns: year, stage, metric, funding_source, program, published_vnd, computed_vnd,
+    difference_vnd, published_n_projects, computed_n_projects, match (<NA> when the data has no figure),
+    qualifier, source.
+    """
+    p = for_province(_published(published), province)
+    p = p[
+        (p["scope"] == "province")
+        & (p["year_start"] == p["year_end"])
+        & p["metric"].isin(["support", "counterpart", "program_allocation", "n_projects"])
+        & p["stage"].isin(STAGES)
+    ]
+    d = for_province(df, province)
+    p = p[p["year_end"].isin(set(d["year"].astype("int64")))]
+    by_source = source_split(d)
+    counts = project_counts(d)
+    columns = [
+        "year",
+        "stage",
+        "metric",
+        "funding_source",
+        "program",
+        "published_vnd",
+        "computed_vnd",
+        "difference_vnd",
+        "published_n_projects",
+        "computed_n_projects",
+        "match",
+        "qualifier",
+        "source",
+    ]
+    rows = []
+    for r in p.itertuples(index=False):
+        year, stage, src = int(r.year_end), str(r.stage), str(r.funding_source)
+        here = (by_source["year"] == year) & (by_source["stage"] == stage)
+        n_src = "total" if src in ("total", "unspecified") else src
+        n_hit = counts[
+            (counts["year"] == year) & (counts["stage"] == stage) & (counts["funding_source"] == n_src)
+        ]
+        computed_n: object = n_hit["n_projects"].iloc[0] if len(n_hit) else pd.NA
+        if r.metric == "program_allocation":
+            alloc = program_allocation(d, stage, year)
+            hit = alloc[alloc["program"] == r.program]
+            computed: object = int(hit["amount_vnd"].iloc[0]) if len(hit) else pd.NA
+            computed_n = hit["n_projects"].iloc[0] if len(hit) else pd.NA
+        elif r.metric == "counterpart":
+            hit = by_source[here & (by_source["funding_source"] == COUNTERPART)]
+            computed = int(hit["amount_vnd"].sum()) if len(hit) else pd.NA
+        elif r.metric == "n_projects":
+            computed = pd.NA
+        elif src in ("total", "unspecified"):
+            hit = by_source[here & by_source["funding_source"].isin(SUPPORT_SOURCES)]
+            computed = int(hit["amount_vnd"].sum()) if len(hit) else pd.NA
+        elif src in SUPPORT_SOURCES:
+            hit = by_source[here & (by_source["funding_source"] == src)]
+            computed = int(hit["amount_vnd"].sum()) if len(hit) else pd.NA
+        else:
+            continue
+        if r.metric == "counterpart":
+            computed_n = pd.NA
+        published_n = r.n_projects
+        checks: list[bool] = []
+        if not pd.isna(r.amount_vnd):
+            if pd.isna(computed):
+                checks = []
+            else:
+                tol = _printed_tolerance(str(r.value_as_printed), str(r.unit_as_printed))
+                checks.append(abs(int(computed) - int(r.amount_vnd)) <= tol)  # type: ignore[call-overload]
+        if not pd.isna(published_n) and not pd.isna(computed_n):
+            checks.append(int(published_n) == int(computed_n))  # type: ignore[call-overload]
+        known = (pd.isna(r.amount_vnd) or not pd.isna(computed)) and (
+            pd.isna(published_n) or not pd.isna(computed_n)
+        )
+        rows.append(
+            {
+                "year": year,
+                "stage": stage,
+                "metric": str(r.metric),
+                "funding_source": src,
+                "program": str(r.program) or pd.NA,
+                "published_vnd": r.amount_vnd,
+                "computed_vnd": computed,
+                "difference_vnd": pd.NA
+                if pd.isna(computed) or pd.isna(r.amount_vnd)
+                else int(computed) - int(r.amount_vnd),  # type: ignore[call-overload]
+                "published_n_projects": published_n,
+                "computed_n_projects": computed_n,
+                "match": all(checks) if checks and known else pd.NA,
+                "qualifier": str(r.qualifier),
+                "source": str(r.source),
+            }
+        )
+    out = pd.DataFrame(rows, columns=columns)
+    for col in (
+        "published_vnd",
+        "computed_vnd",
+        "difference_vnd",
+        "published_n_projects",
+        "computed_n_projects",
+    ):
+        out[col] = out[col].astype("Int64")
+    out["program"] = out["program"].astype("string")
+    out["match"] = out["match"].astype("boolean")
+    out["year"] = out["year"].astype("int64")
+    # Read like the report: each year's total first, then its sources, programmes, counterpart capital.
+    metric_order = {"support": 0, "n_projects": 1, "program_allocation": 2, "counterpart": 3}
+    source_order = {"total": 0, "unspecified": 0, "national": 1, "local": 2}
+    out = out.assign(
+        _m=out["metric"].map(metric_order).fillna(9), _s=out["funding_source"].map(source_order).fillna(9)
+    )
+    out = _sort(out, ["year", "stage", "_m", "_s"])
+    return out.drop(columns=["_m", "_s"])
+
+
+# ---- summary tables (one row per year or district, for notebooks and slides) ----------------------------
+
+
+def years_with(df: pd.DataFrame, stage: str | None = None) -> list[int]:
+    """The years that have support rows of `stage` (any stage when None), ascending."""
+    d = _support(_stage_filter(df, stage))
+    return sorted(int(y) for y in d["year"].unique())
+
+
+def latest_year(df: pd.DataFrame, stage: str | None = None) -> int | None:
+    """The latest year with support rows of `stage` (any stage when None); None when there is none."""
+    years = years_with(df, stage)
+    return years[-1] if years else None
+
+
+def mix_pairs(df: pd.DataFrame) -> list[tuple[int, int]]:
+    """The two comparisons of the programme mix a review meeting asks for: the first against the latest
+    actual year (the trend over the period) and the latest actual year against the next year's plan (what
+    the meeting decides). Pairs whose years are missing or equal are left out."""
+    actual, plan = years_with(df, "actual"), years_with(df, "plan")
+    pairs: list[tuple[int, int]] = []
+    if len(actual) > 1:
+        pairs.append((actual[0], actual[-1]))
+    if actual and actual[-1] + 1 in plan:
+        pairs.append((actual[-1], actual[-1] + 1))
+    return pairs
+
+
+def yearly_summary(
+    df: pd.DataFrame, base_year: int, cpi: pd.DataFrame | pd.Series | None = None
+) -> pd.DataFrame:
+    """One row per year: plan, actual, execution rate, change on the previous year (nominal and in constant
+    base_year prices), projects and average support per project (actual).
+
+    Columns: year, plan_vnd, actual_vnd, execution_rate, change_vnd, pct_change, real_vnd, pct_change_real,
+    n_projects, avg_support_vnd. Figures a year lacks are <NA> (a plan-only year has no change).
+    """
+    out = execution_rate(df)[["year", "plan_vnd", "actual_vnd", "execution_rate"]]
+    actual = support_series(df, "actual")
+    yoy = yoy_change(actual)[["year", "change_vnd", "pct_change"]]
+    real = deflate(actual, base_year, cpi)[["year", "real_vnd"]] if len(actual) else None
+    if real is not None:
+        real_yoy = yoy_change(pd.Series(real["real_vnd"].to_numpy(), index=real["year"]).dropna())
+        real = real.merge(
+            real_yoy[["year", "pct_change"]].rename(columns={"pct_change": "pct_change_real"}),
+            on="year",
+            how="left",
+        )
+    else:
+        real = pd.DataFrame({"year": [], "real_vnd": [], "pct_change_real": []})
+    avg = avg_support_per_project(df, "actual")[["year", "n_projects", "avg_support_vnd"]]
+    for part in (yoy, real, avg):
+        out = out.merge(part.astype({"year": "int64"}), on="year", how="left")
+    types = {c: "Int64" for c in ("change_vnd", "real_vnd", "n_projects", "avg_support_vnd")}
+    types |= {c: "Float64" for c in ("pct_change", "pct_change_real", "execution_rate")}
+    return out.astype(types).sort_values("year", ignore_index=True)
+
+
+def sources_by_year(df: pd.DataFrame, stage: str = "actual") -> pd.DataFrame:
+    """One row per year: support by source (KCQG, KCĐP and any other), total support, counterpart capital,
+    the KCQG share of support and the leverage (counterpart / support).
+
+    Columns: year, national_vnd, local_vnd, [unspecified_vnd, other_vnd when present], support_vnd,
+    counterpart_vnd, national_share, leverage. A source absent in a year is <NA> (not stated), not 0.
+    """
+    split = source_split(df, stage)
+    wide = split.pivot_table(index="year", columns="funding_source", values="amount_vnd", aggfunc="sum")
+    present = [s for s in SUPPORT_SOURCES if s in wide.columns and s not in ("national", "local")]
+    cols = ["national", "local", *present]
+    wide = wide.reindex(columns=[*cols, COUNTERPART])
+    out = pd.DataFrame({"year": wide.index.astype("int64")})
+    for col in cols:
+        out[f"{col}_vnd"] = _int64(wide[col]).array
+    support = support_by_year(df, stage).set_index("year")["support_vnd"]
+    out["support_vnd"] = pd.array(support.reindex(out["year"]).to_numpy(), dtype="Int64")
+    out["counterpart_vnd"] = _int64(wide[COUNTERPART]).array
+    out["national_share"] = (
+        out["national_vnd"].astype("Float64")
+        / out["support_vnd"].astype("Float64").where(out["support_vnd"] > 0)
+    ).astype("Float64")
+    lev = leverage(df, ["year"], stage).set_index("year")["leverage"]
+    out["leverage"] = pd.array(lev.reindex(out["year"]).to_numpy(), dtype="Float64")
+    return out
+
+
+def district_matrix(df: pd.DataFrame, stage: str = "actual") -> pd.DataFrame:
+    """Support by district (rows) and year (columns '<year>_vnd'), with the total over the years, its share
+    and the number of projects over the years; largest total first, 'not attributed' ('') last.
+
+    Columns: district, <year>_vnd…, total_vnd, share, n_projects.
+    """
+    bd = by_district(df, stage)
+    years = sorted(int(y) for y in bd["year"].unique())
+    wide = bd.pivot_table(index="district", columns="year", values="support_vnd", aggfunc="sum")
+    out = pd.DataFrame({"district": wide.index.astype(str)})
+    for y in years:
+        out[f"{y}_vnd"] = _int64(wide[y]).array
+    out["total_vnd"] = pd.array(wide.sum(axis=1).to_numpy(), dtype="Int64")
+    total = out["total_vnd"].sum()
+    out["share"] = (out["total_vnd"].astype("Float64") / total if total else out["total_vnd"] * pd.NA).astype(
+        "Float64"
+    )
+    n = bd.groupby("district")["n_projects"].sum(min_count=1)
+    out["n_projects"] = pd.array(n.reindex(out["district"]).to_numpy(), dtype="Int64")
+    out["_unknown"] = out["district"] == ""
+    out = out.sort_values(["_unknown", "total_vnd"], ascending=[True, False], ignore_index=True)
+    return out.drop(columns="_unknown")
+
+
+def flag_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """How many rows of the tidy table carry each reading flag (docs/tidy_table.md: approximate, unit in the
+    cell, ambiguous number, above a ceiling…) and the amount they hold, most frequent first.
+
+    Columns: flag, n_rows, amount_vnd. Empty when no row is flagged.
+    """
+    _require(df, ["flags", "amount_vnd"], "flag_counts")
+    flags = df["flags"].fillna("").astype(str).str.split(";")
+    d = pd.DataFrame({"flag": flags, "amount_vnd": df["amount_vnd"].to_numpy()}).explode("flag")
+    d = d[d["flag"].str.strip() != ""]
+    out = d.groupby("flag", as_index=False).agg(n_rows=("flag", "size"), amount_vnd=("amount_vnd", "sum"))
+    out = out.astype({"n_rows": "int64", "amount_vnd": "int64"})
+    return out.sort_values(["n_rows", "flag"], ascending=[False, True], ignore_index=True)
+
+
+def coverage(df: pd.DataFrame) -> pd.DataFrame:
+    """What the table holds per year and stage, and which grain the metrics use (select_grain).
+
+    Columns: year, stage, grain ('project' or 'allocation'), n_files, n_rows (all rows), n_rows_used (rows at
+    that grain; the others describe the same money and are not added), n_projects, support_vnd,
+    counterpart_vnd (<NA> when no counterpart figures).
+    """
+    _require(df, [*GRAIN_KEYS, "record_type", "funding_source", "amount_vnd", "source_file"], "coverage")
+    used = select_grain(df)
+    keys = ["year", "stage"]
+    allrows = df.groupby(keys).agg(n_files=("source_file", "nunique"), n_rows=("amount_vnd", "size"))
+    kept = used.groupby(keys).agg(
+        grain=("record_type", lambda s: "project" if (s == "project").any() else "allocation"),
+        n_rows_used=("amount_vnd", "size"),
+    )
+    out = allrows.join(kept).reset_index()
+    support = support_by_year(df).set_index(keys)["support_vnd"]
+    cp = source_split(df)
+    cp = cp[cp["funding_source"] == COUNTERPART].set_index(keys)["amount_vnd"]
+    counts = project_counts(df)
+    counts = counts[counts["funding_source"] == "total"].set_index(keys)["n_projects"]
+    idx = pd.MultiIndex.from_frame(out[keys])
+    out["n_projects"] = pd.array(counts.reindex(idx).to_numpy(), dtype="Int64")
+    out["support_vnd"] = pd.array(support.reindex(idx).to_numpy(), dtype="Int64")
+    out["counterpart_vnd"] = pd.array(cp.reindex(idx).to_numpy(), dtype="Int64")
+    out = out.astype({"n_files": "int64", "n_rows": "int64", "n_rows_used": "int64"})
+    cols = ["year", "stage", "grain", "n_files", "n_rows", "n_rows_used", "n_projects", "support_vnd"]
+    return _sort(out[[*cols, "counterpart_vnd"]], keys)
+
+
+def program_matrix(df: pd.DataFrame) -> pd.DataFrame:
+    """Support by programme (rows) for every year and stage in the table (columns '<year>_<stage>_vnd', plan
+    before actual), largest in the latest column first, 'not classified' ('') last; <NA> where a year and
+    stage has no such programme."""
+    pa = program_allocation(df, stage=None)
+    cols = _sort(pa[["year", "stage"]].drop_duplicates(), ["year", "stage"])
+    wide = pa.pivot_table(index="program", columns=["year", "stage"], values="amount_vnd", aggfunc="sum")
+    out = pd.DataFrame({"program": wide.index.astype(str)})
+    names = []
+    for y, stg in cols.itertuples(index=False):
+        name = f"{y}_{stg}_vnd"
+        out[name] = _int64(wide[(y, stg)]).array
+        names.append(name)
+    if names:
+        out["_unknown"] = out["program"] == ""
+        out = out.sort_values(["_unknown", names[-1]], ascending=[True, False], na_position="last")
+        out = out.drop(columns="_unknown").reset_index(drop=True)
+    return out

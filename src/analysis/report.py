@@ -331,9 +331,12 @@ _DROP_WITH_CONTENT_RE = re.compile(
 )
 
 
-# A table cell holding only a number ("1.850", "-5", "12,5 %"): right-aligned, text stays left-aligned. Works
-# for bare pandas cells and for Styler cells (which carry id/class and lose their <style> to the sanitiser).
-_NUMERIC_TD_RE = re.compile(r"<td(\s[^>]*)?>(\s*[-+−]?\d[\d.,\u00a0\u202f]*(?:\s?%)?\s*)</td>")
+# A table cell holding only a number ("1.850", "-5", "12,5 %", "14,1 lần", "14.1×") or the missing-value dash
+# ("–"): right-aligned, text stays left-aligned, so a column of figures with gaps lines up. Works for bare
+# pandas cells and for Styler cells (which carry id/class and lose their <style> to the sanitiser).
+_NUMERIC_TD_RE = re.compile(
+    r"<td(\s[^>]*)?>(\s*(?:[-+−]?\d[\d.,\u00a0\u202f]*(?:\s?(?:%|lần|×))?|[–—])\s*)</td>"
+)
 _CLASS_RE = re.compile(r'\bclass="([^"]*)"')
 
 

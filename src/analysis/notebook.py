@@ -1,0 +1,223 @@
+"""What every notebook does first, in one tested place: load the tidy table and the published figures, say
+whether the data are illustrative, and read the ingest report.
+
+Why: notebooks stay thin (narrative, parameters, calls). They run in JupyterLab, where `data_dir` is usually
+None (→ config.PROCESSED_DIR), and under ``python -m analysis report``, which passes the processed folder it
+just wrote. A fresh clone has no funding.parquet yet, so `load` runs the ingest once instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from analysis import config, metrics, reference_data
+
+TABLE_FILE = "funding.parquet"
+REPORT_FILE = "ingest_report.json"
+REJECTS_FILE = "rejects.csv"
+SAMPLES_FOLDER = "samples"
+PUBLISHED_COLUMNS: tuple[str, ...] = (
+    "scope",
+    "province",
+    "year_start",
+    "year_end",
+    "stage",
+    "metric",
+    "funding_source",
+    "program",
+    "n_projects",
+    "amount_vnd",
+    "count",
+    "value_as_printed",
+    "unit_as_printed",
+    "qualifier",
+    "source",
+    "quote",
+    "note",
+)
+
+
+class Loaded(NamedTuple):
+    """What a notebook works on: the tidy table in scope, the published figures, and the illustrative flag."""
+
+    table: pd.DataFrame
+    published: pd.DataFrame
+    illustrative: bool
+
+
+def processed_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The processed-data folder: `data_dir` when given, else config.PROCESSED_DIR."""
+    return Path(data_dir) if data_dir is not None else config.PROCESSED_DIR
+
+
+def is_illustrative(table: pd.DataFrame) -> bool:
+    """True when any row comes from the bundled sample workbooks (a source_file under 'samples/')."""
+    if table is None or table.empty or "source_file" not in table.columns:
+        return False
+    return any(
+        SAMPLES_FOLDER in PurePosixPath(str(f).replace("\\", "/")).parts
+        for f in table["source_file"].dropna().unique()
+    )
+
+
+def published_figures() -> pd.DataFrame:
+    """The published figures (config.PUBLISHED_FIGURES), or an empty table with their columns if absent."""
+    try:
+        return reference_data.published_figures()
+    except FileNotFoundError:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in PUBLISHED_COLUMNS})
+
+
+def load(
+    data_dir: str | os.PathLike[str] | None = None,
+    province: str | None = None,
+    years: Sequence[int] | None = None,
+) -> Loaded:
+    """The tidy table of `province` (None: all) and `years` (None: all), the published figures, and whether
+    the rows in scope are illustrative sample data.
+
+    Reads <data_dir>/funding.parquet; when it does not exist yet, ingests config.RAW_DIR into data_dir first.
+    """
+    folder = processed_dir(data_dir)
+    path = folder / TABLE_FILE
+    if not path.is_file():
+        from analysis.ingest import ingest
+
+        ingest(out_dir=folder, progress=False)
+    table = pd.read_parquet(path)
+    if province:
+        table = metrics.for_province(table, province)
+    if years:
+        table = table[table["year"].isin([int(y) for y in years])]
+    table = table.reset_index(drop=True)
+    return Loaded(table, published_figures(), is_illustrative(table))
+
+
+def ingest_report(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The ingest report (ingest_report.json) of data_dir; {} when there is none."""
+    path = processed_dir(data_dir) / REPORT_FILE
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def ingest_overview(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """One row per sheet read (one per file that could not be read): what the ingest did with it.
+
+    The ingest accounts for every row: rows_read = records + skipped + rejected, where `records` counts the
+    sheet rows that became data (one row may hold several amounts: KCQG, KCĐP, counterpart) and `skipped`
+    the title, header, subtotal, total, note and blank rows. reconciled_ok / reconciled_failed count the subtotal and total checks.
+    Columns: file, sheet, status, year, stage, rows_read, records, skipped, rejected, reconciled_ok,
+    reconciled_failed, warnings.
+    """
+    rows = []
+    for entry in ingest_report(data_dir).get("files", []):
+        sheets = entry.get("sheets") or [{}]
+        file_warnings = [str(w) for w in entry.get("warnings", [])]
+        if entry.get("message"):
+            file_warnings.insert(0, str(entry["message"]))
+        names = [str(sheet.get("sheet", "")) for sheet in sheets]
+        # A file warning that names a sheet goes to that sheet's row; any other to the file's first row.
+        by_sheet: dict[str, list[str]] = {n: [] for n in names}
+        for text in file_warnings:
+            named = next((n for n in names if n and f"sheet '{n}'" in text), names[0])
+            by_sheet[named].append(text)
+        for sheet in sheets:
+            checks = sheet.get("reconciliation", [])
+            skipped = sheet.get("skipped", {})
+            rows_read = int(sheet.get("rows_read", 0))
+            rejected = int(sheet.get("rejected", 0))
+            skipped_n = int(sum(skipped.values())) if isinstance(skipped, dict) else int(skipped or 0)
+            rows.append(
+                {
+                    "file": str(entry.get("path", "")),
+                    "sheet": str(sheet.get("sheet", "")),
+                    "status": str(entry.get("status", "")),
+                    "year": sheet.get("year"),
+                    "stage": str(sheet.get("stage") or ""),
+                    "rows_read": rows_read,
+                    "records": int(sheet.get("records", 0)),
+                    "skipped": skipped_n,
+                    "rejected": rejected,
+                    "reconciled_ok": sum(1 for c in checks if c.get("ok")),
+                    "reconciled_failed": sum(1 for c in checks if not c.get("ok")),
+                    "warnings": "; ".join(
+                        dict.fromkeys(
+                            [
+                                *by_sheet[str(sheet.get("sheet", ""))],
+                                *(str(w) for w in sheet.get("warnings", [])),
+                            ]
+                        )
+                    ),
+                }
+            )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "file",
+            "sheet",
+            "status",
+            "year",
+            "stage",
+            "rows_read",
+            "records",
+            "skipped",
+            "rejected",
+            "reconciled_ok",
+            "reconciled_failed",
+            "warnings",
+        ],
+    )
+    out["year"] = pd.array(out["year"].tolist(), dtype="Int64")
+    for col in ("rows_read", "records", "skipped", "rejected", "reconciled_ok", "reconciled_failed"):
+        out[col] = out[col].astype("int64")
+    return out
+
+
+def rejects(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """The rows the ingest rejected (rejects.csv): source_file, source_sheet, source_row, column, value,
+    reason. Empty (with those columns) when nothing was rejected or there is no file."""
+    columns = ["source_file", "source_sheet", "source_row", "column", "value", "reason"]
+    path = processed_dir(data_dir) / REJECTS_FILE
+    if not path.is_file():
+        return pd.DataFrame(columns=columns)
+    out = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if "source_row" in out:
+        out["source_row"] = pd.to_numeric(out["source_row"], errors="coerce").astype("Int64")
+    return out
+
+
+_URL_RE = re.compile(r"https?://[^\s<>()]+")
+_MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]<>#|])")
+
+
+def sources_markdown(sources: Iterable[object], lang: str = "vi") -> str:
+    """A numbered Markdown list of the distinct sources (';'-separated entries split), URLs as links.
+
+    Why: tables of published figures cite long sources; listing them once under the table keeps the table
+    readable and the citations clickable. Text is escaped so a source cannot become markup.
+    """
+    from analysis.charts import label
+
+    items: list[str] = []
+    for value in sources:
+        for part in str(value or "").split("; "):
+            if part.strip() and part.strip() not in items:
+                items.append(part.strip())
+    lines = [f"**{label('label.published_sources', lang)}**", ""]
+    for i, item in enumerate(items, 1):
+        pieces, pos = [], 0
+        for match in _URL_RE.finditer(item):
+            pieces.append(_MD_SPECIAL_RE.sub(r"\\\1", item[pos : match.start()]))
+            pieces.append(f"<{match.group(0)}>")
+            pos = match.end()
+        pieces.append(_MD_SPECIAL_RE.sub(r"\\\1", item[pos:]))
+        lines.append(f"{i}. {''.join(pieces)}")
+    return "\n".join(lines) + "\n"
