@@ -122,11 +122,15 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
         series = out[col]
         if _is_numeric_column(series) or pd.api.types.is_datetime64_any_dtype(series.dtype):
             continue
-        mask = series.map(is_dangerous, na_action="ignore").fillna(False).astype(bool)
-        if mask.any():
-            values = series.astype(object)
-            values[mask] = values[mask].map(neutralise)
-            out[col] = values
+        # vectorised pre-filter (a national table has millions of text cells); exact check on the few candidates
+        first = series.astype(object).map(lambda v: v[:1] if isinstance(v, str) else "", na_action="ignore")
+        candidates = first.isin(DANGEROUS_PREFIXES).to_numpy(dtype=bool, na_value=False)
+        if not candidates.any():
+            continue
+        values = series.astype(object)
+        picked = values[candidates]
+        values[candidates] = [neutralise(v) if isinstance(v, str) else v for v in picked]
+        out[col] = values
     out.columns = [neutralise(c) if isinstance(c, str) else c for c in out.columns]
     return out
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from . import classify
@@ -121,6 +121,7 @@ def _text(value: object) -> str:
     return nfc(value)
 
 
+@lru_cache(maxsize=4096)
 def _level(stt: str) -> float | None:
     """Depth of a row from its numbering: A < I < 1 < 1.1 < a/-; None when unnumbered."""
     s = stt.strip()
@@ -432,7 +433,8 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
                     label = _text(cells[idx])
                     break
         lead = next((_text(c) for c in cells if isinstance(c, str) and c.strip()), "")
-        stt_is_label = bool(stt) and _level(stt) is None and not re.fullmatch(r"[\d.,\s]+", stt)
+        stt_level = _level(stt)
+        stt_is_label = bool(stt) and stt_level is None and not re.fullmatch(r"[\d.,\s]+", stt)
         if not label and stt_is_label:
             label = stt
         row_kind = classify.classify_row_label(stt if stt_is_label else "") or classify.classify_row_label(
@@ -455,11 +457,11 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         elif (
             data
             and data[-1].kind in ("total", "breakdown")
-            and _level(stt) != 2.0
+            and stt_level != 2.0
             and classify.is_source_label(label)
         ):
             row.kind = "breakdown"  # '- KCQG' lines under 'Tổng cộng' / 'Trong đó:'
-        row.level = _level(stt) if _level(stt) is not None else -1.0
+        row.level = stt_level if stt_level is not None else -1.0
         for c in amount_cols:
             value = cell(c)
             if is_blank(value):
@@ -480,7 +482,11 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             if c.index not in row.raw:
                 continue
             value = row.raw[c.index]
-            parsed = parse_amount(value, row_unit or c.unit or unit)
+            applied = row_unit or c.unit or unit
+            if type(value) is int and applied is not None and 0 <= value < 10**15:
+                parsed = ParsedAmount(value * applied.multiplier, applied, ())  # fast path: whole number in a unit
+            else:
+                parsed = parse_amount(value, applied)
             if parsed.error:
                 row.error = row.error or f"{parsed.error} (column {c.letter} '{c.label}')"
                 row.raw[-1000 - c.index] = value

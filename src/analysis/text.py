@@ -18,8 +18,14 @@ def nfc(value: object) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    text = unicodedata.normalize("NFC", text.replace("\u00a0", " "))
-    return _SPACE_RE.sub(" ", text).strip()
+    if "\u00a0" in text:
+        text = text.replace("\u00a0", " ")
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    # fast path: most cells are already clean (readers normalise), so skip the regex when nothing to fold
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or text[:1].isspace() or text[-1:].isspace():
+        return _SPACE_RE.sub(" ", text).strip()
+    return text
 
 
 @lru_cache(maxsize=200_000)
