@@ -391,12 +391,10 @@ class SheetOut:
 
 
 def _col(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """Excel column letters, as the package names them in messages."""
+    from analysis.layout import column_letter
+
+    return column_letter(index)
 
 
 def build_sheet(rng: random.Random, spec: FileSpec, style: Style, projects: list[Project], name: str,

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.schema import COLUMNS as SCHEMA_COLUMNS
+
 PROVINCE = "Bình Dương"
 TRIEU = 1_000_000
 
@@ -80,26 +82,7 @@ _LABELS = {
     "capacity": "Nâng cao năng lực quản lý và tổ chức thực hiện hoạt động khuyến công",
 }
 
-COLUMNS: tuple[str, ...] = (
-    "year",
-    "province",
-    "stage",
-    "record_type",
-    "program",
-    "program_label",
-    "funding_source",
-    "amount_vnd",
-    "n_projects",
-    "title",
-    "beneficiary",
-    "district",
-    "value_as_printed",
-    "unit_as_printed",
-    "flags",
-    "source_file",
-    "source_sheet",
-    "source_row",
-)
+COLUMNS: tuple[str, ...] = tuple(SCHEMA_COLUMNS)
 _STRING_COLS = tuple(c for c in COLUMNS if c not in ("year", "amount_vnd", "n_projects", "source_row"))
 
 

@@ -17,28 +17,10 @@ from . import classify
 from .layout import Column, Layout, column_letter, find_layout
 from .numbers import UNITS, ParsedAmount, Unit, detect_unit, parse_amount, parse_count
 from .readers import Sheet
+from .schema import COLUMNS
 from .text import fold, is_blank, nfc
 
-RECORD_COLUMNS = [
-    "year",
-    "province",
-    "stage",
-    "record_type",
-    "program",
-    "program_label",
-    "funding_source",
-    "amount_vnd",
-    "n_projects",
-    "title",
-    "beneficiary",
-    "district",
-    "value_as_printed",
-    "unit_as_printed",
-    "flags",
-    "source_file",
-    "source_sheet",
-    "source_row",
-]
+RECORD_COLUMNS = list(COLUMNS)  # the tidy table contract (schema.py) — one list, one place
 
 SKIP_REASONS = (
     "title",
