@@ -394,8 +394,6 @@ def ingest(
     rejects.csv, ingest_report.json and ingest_report.html into ``out_dir`` (atomically).
     Bad files never raise: they get status 'error' in the report.
     """
-    from .schema import validate
-
     if paths is None:
         paths = [config.RAW_DIR]
     elif isinstance(paths, str | os.PathLike):
@@ -503,6 +501,8 @@ def ingest(
                     pass
     if bar is not None:
         bar.close()
+
+    from .schema import validate  # imported here: the cached path above never needs pandera
 
     done = [r for r in results if r is not None]
     table = _combine([r.records for r in done])
