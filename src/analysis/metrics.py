@@ -555,8 +555,16 @@ def avg_support_per_project(df: pd.DataFrame, stage: str | None = None) -> pd.Da
 # ---- published figures ---------------------------------------------------------------------------------
 
 
+_PUBLISHED_OPTIONAL = ("program", "n_projects", "amount_vnd", "count", "value_as_printed", "unit_as_printed",
+                       "qualifier", "source", "quote", "note")
+
+
 def _published(published: pd.DataFrame | None) -> pd.DataFrame:
-    return reference_data.published_figures() if published is None else published
+    """Published figures, with the optional columns of published_figures.csv present (empty when absent)."""
+    if published is None:
+        return reference_data.published_figures()
+    missing = [c for c in _PUBLISHED_OPTIONAL if c not in published.columns]
+    return published.assign(**{c: pd.NA for c in missing}) if missing else published
 
 
 def collaborators(published: pd.DataFrame | None = None, province: str | None = None) -> pd.DataFrame:

@@ -887,8 +887,9 @@ def summary_tables(
         blocks["program"].append(metrics.program_allocation(part, stage=None).assign(province=province))
         if part["district"].ne("").any():
             blocks["district"].append(metrics.by_district(part, stage=None).assign(province=province))
-    if published is not None and not published.empty:
-        blocks["published"].append(_published_vs_data(metrics.select_grain(table), published, metrics))
+        if published is not None and not published.empty:
+            check = metrics.check_against_published(part, published, str(province))
+            blocks["published"].append(check.assign(province=province))
 
     try:
         from .reference_data import program_names
@@ -915,59 +916,6 @@ def summary_tables(
         frame = frame[order].dropna(axis=1, how="all")
         sheets[_label(key, lang, _SHEETS)] = frame.rename(columns=lambda c: _label(str(c), lang))
     return sheets
-
-
-def _published_vs_data(data: pd.DataFrame, published: pd.DataFrame, metrics: Any) -> pd.DataFrame:
-    """Each single-year provincial published amount next to the same amount summed from the data."""
-    needed = {
-        "scope",
-        "province",
-        "year_start",
-        "year_end",
-        "stage",
-        "metric",
-        "funding_source",
-        "amount_vnd",
-    }
-    if not needed <= set(published.columns):
-        return pd.DataFrame()
-    pub = published[
-        published["scope"].eq("province")
-        & published["year_start"].eq(published["year_end"])
-        & published["metric"].isin(["support", "counterpart"])
-        & published["amount_vnd"].notna()
-    ]
-    rows = []
-    for rec in pub.to_dict("records"):
-        part = metrics.for_province(data, str(rec["province"]))
-        part = part[(part["year"] == rec["year_start"]) & (part["stage"] == rec["stage"])]
-        if rec["metric"] == "counterpart":
-            part = part[part["funding_source"].eq(metrics.COUNTERPART)]
-        elif rec["funding_source"] in metrics.SUPPORT_SOURCES:
-            part = part[part["funding_source"].eq(rec["funding_source"])]
-        else:
-            part = part[part["funding_source"].isin(metrics.SUPPORT_SOURCES)]
-        if rec.get("program"):
-            part = part[part["program"].eq(rec["program"])]
-        computed = int(part["amount_vnd"].sum()) if len(part) else None
-        rows.append(
-            {
-                "province": rec["province"],
-                "year": int(rec["year_start"]),
-                "stage": rec["stage"],
-                "metric": rec["metric"],
-                "funding_source": rec["funding_source"],
-                "published_vnd": int(rec["amount_vnd"]),
-                "computed_vnd": computed,
-                "difference_vnd": None if computed is None else computed - int(rec["amount_vnd"]),
-                "citation": str(rec.get("source", "")),
-            }
-        )
-    frame = pd.DataFrame(rows)
-    for col in ("computed_vnd", "difference_vnd"):
-        if col in frame:
-            frame[col] = frame[col].astype("Int64")
-    return frame
 
 
 # ---------------------------------------------------------------------------------------------- swap
