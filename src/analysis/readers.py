@@ -20,6 +20,7 @@ import contextlib
 import csv
 import io
 import multiprocessing
+import operator
 import os
 import posixpath
 import re
@@ -31,6 +32,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.handler import ContentHandler
@@ -641,11 +643,10 @@ def _ooxml_sheet_parts(zf: zipfile.ZipFile, workbook_part: str) -> tuple[list[tu
 
 # Every cell must have this exact shape for the fast path; anything else ('a5', 'AAAAA1', 'A99999999999',
 # which calamine accepts and may turn into a multi-GB grid) sends the sheet to the exact SAX scan.
-_STRICT_CELL_RE = re.compile(rb'<c r="[A-Z]{1,4}[0-9]{1,9}"')
-# Fast path: writers put r= first (Excel, openpyxl, XlsxWriter, LibreOffice, POI). Self-closing cells
-# (``<c r="Z9" s="1"/>``) carry no value and calamine skips them, so they do not count.
-_VALUED_COLS_RE = re.compile(rb'<c r="([A-Z]{1,4})[0-9]{1,9}"[^>/]*>')
-_VALUED_ROWS_RE = re.compile(rb'<c r="[A-Z]{1,4}([0-9]{1,9})"[^>/]*>')
+# Writers put r= first (Excel, openpyxl, XlsxWriter, LibreOffice, POI). Self-closing cells
+# (``<c r="Z9" s="1"/>``) carry no value and calamine skips them, so they do not count (group 3 is '/').
+_CELL_TAG_RE = re.compile(rb'<c r="([A-Z]{1,4})([0-9]{1,9})"[^>/]*(/?)>')
+_F_TAG_RE = re.compile(rb"<f[ >/]")
 # A formula cell: <f> is the first child of <c>; the optional <v> right after it is the cached value.
 _FORMULA_CELL_RE = re.compile(
     rb'<c r="([A-Z]{1,4})([0-9]{1,9})"([^>/]*)><f(?:\s[^>]*)?(?:/>|>[^<]*</f>)(<v>([^<]*)</v>)?'
@@ -690,18 +691,32 @@ _FALLBACK = _Extent(max_row=-2)  # sentinel: "redo this sheet with the exact SAX
 
 
 def _scan_xml_block(data: bytes, ext: _Extent) -> bool:
-    """Update ``ext`` from complete rows in ``data``; False when the exact (SAX) scan is needed."""
+    """Update ``ext`` from complete rows in ``data``; False when the exact (SAX) scan is needed.
+
+    One regex pass over the cells (reference + self-closing or not) and one short pass per formula: the
+    scan runs on every sheet before calamine, so it must cost well under calamine's own parse.
+    """
     n_cells = data.count(b"<c ") + data.count(b"<c>")
-    if len(_STRICT_CELL_RE.findall(data)) != n_cells:
+    cells = _CELL_TAG_RE.findall(data)
+    if len(cells) != n_cells:
         return False  # cells without r=, r= not first, or an unusual reference
-    cols = set(_VALUED_COLS_RE.findall(data))
-    if cols:
-        best_col = max(cols, key=lambda s: (len(s), s))
-        ext.max_col = max(ext.max_col, _ref_to_rc(best_col, b"1")[1])
-        ext.max_row = max(ext.max_row, max(map(int, set(_VALUED_ROWS_RE.findall(data)))) - 1)
+    if cells:
+        col_refs, row_refs, slashes = zip(*cells, strict=True)  # C-level loops from here on
+        valued = list(map(operator.not_, slashes))
+        cols = set(compress(col_refs, valued))
+        if cols:
+            best_col = max(cols, key=lambda s: (len(s), s))
+            ext.max_col = max(ext.max_col, _ref_to_rc(best_col, b"1")[1])
+            ext.max_row = max(ext.max_row, max(map(int, set(compress(row_refs, valued)))) - 1)
     if b"<f" in data:
         n_formulas = data.count(b"<f>") + data.count(b"<f ") + data.count(b"<f/>")
-        found = _FORMULA_CELL_RE.findall(data)
+        found = []
+        for tag in _F_TAG_RE.finditer(data):
+            start = data.rfind(b"<c ", 0, tag.start())
+            cell = _FORMULA_CELL_RE.match(data, start) if start >= 0 else None
+            if cell is None or cell.end(3) + 1 != tag.start():
+                return False
+            found.append(cell.groups())
         if len(found) != n_formulas:
             return False
         assert ext.formulas is not None

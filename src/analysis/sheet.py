@@ -9,11 +9,12 @@ Every row read ends in exactly one bucket: record, skipped (with a reason) or re
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from . import classify
+from . import classify, config
 from .layout import Column, Layout, column_letter, find_layout
 from .numbers import UNITS, ParsedAmount, Unit, detect_unit, parse_amount, parse_count
 from .readers import Sheet
@@ -68,20 +69,102 @@ class SheetResult:
     messages: list[str]  # one line each, for stderr
 
 
-@dataclass
 class _Row:
-    index: int  # 0-based
-    kind: str  # data, total, breakdown, note, blank
-    stt: str = ""
-    label: str = ""
-    level: float = 5.0
-    amounts: dict[int, ParsedAmount] = field(default_factory=dict)
-    raw: dict[int, object] = field(default_factory=dict)
-    counts: dict[int, int | None] = field(default_factory=dict)
-    error: str = ""
-    parent: int = -1  # position in the data list
-    children: int = 0
-    ctx: dict[str, Any] = field(default_factory=dict)
+    """One data line under the header (slots: 180 000 of these at national scale)."""
+
+    __slots__ = (
+        "amounts",
+        "children",
+        "counts",
+        "ctx",
+        "error",
+        "index",
+        "kind",
+        "label",
+        "level",
+        "parent",
+        "raw",
+        "stt",
+    )
+
+    def __init__(self, index: int, kind: str, stt: str = "", label: str = "") -> None:
+        self.index = index  # 0-based
+        self.kind = kind  # data, total, breakdown, unlabelled
+        self.stt = stt
+        self.label = label
+        self.level = 5.0
+        self.amounts: dict[int, ParsedAmount] = {}
+        self.raw: dict[int, object] = {}
+        self.counts: dict[int, int | None] = {}
+        self.error = ""
+        self.parent = -1  # position in the data list
+        self.children = 0
+        self.ctx: dict[str, Any] = {}
+
+
+_NO_CTX: dict[str, Any] = {"source": "", "stage": "", "year": None, "province": ""}
+_HAS_DIGIT_RE = re.compile(r"\d")
+_DIGITS_ONLY_RE = re.compile(r"[\d.,\s]+")
+
+
+def _col_index(c: Column | None) -> int:
+    return c.index if c is not None else -1
+
+
+def _cell_text(cells: list[object], c: Column) -> str:
+    return _text(cells[c.index]) if c.index < len(cells) else ""
+
+
+def _lead(cells: list[object]) -> str:
+    """The first text in a row (notes, signatures and date lines are recognised by it)."""
+    for c in cells:
+        if isinstance(c, str) and c.strip():
+            return _text(c)
+    return ""
+
+
+_AMOUNTS: dict[tuple[object, str, int], ParsedAmount] = {}
+
+
+def _memo_amount(value: float | str, unit: Unit) -> ParsedAmount:
+    """parse_amount for a float or text cell: exact shortcut for plain decimals, else memoised.
+
+    A float such as 155.5 in triệu is exactly 155 500 000 đồng when its shortest repr has no more decimals
+    than the unit has zeros — the same answer the Decimal path gives, without it. Text ('155,5 triệu')
+    repeats across sheets, so it is memoised; the plausibility ceiling (config.PLAUSIBLE_MAX_VND) is part
+    of the key, as tests may change it.
+    """
+    if type(value) is float and value >= 0:
+        text = repr(value)
+        whole, _, frac = text.partition(".")
+        if whole.isdigit() and frac.isdigit() and len(whole) < 16:
+            zeros = _ZEROS.get(unit.multiplier)
+            if zeros is not None and len(frac) <= zeros:
+                amount = int(whole) * unit.multiplier + int(frac.ljust(zeros, "0"))
+                if amount <= _INT64_MAX:
+                    return ParsedAmount(amount, unit, ())
+    elif type(value) is str and (m := _PLAIN_VN_NUMBER_RE.fullmatch(value)) is not None:
+        # Vietnamese separators with one reading only (never '15.239' or '43,735', which have two);
+        # anything implausible goes the long way for its flags
+        whole, frac = (m.group(1), "") if m.group(1) else (m.group(2), m.group(3))
+        zeros = _ZEROS.get(unit.multiplier)
+        if zeros is not None and len(frac) <= zeros and ("." in whole or len(frac) != 3):
+            amount = int(whole.replace(".", "")) * unit.multiplier + int(frac.ljust(zeros, "0") or "0")
+            if 1_000 <= amount <= config.PLAUSIBLE_MAX_VND and amount <= _INT64_MAX:
+                return ParsedAmount(amount, unit, ())
+    key = (value, unit.key, config.PLAUSIBLE_MAX_VND)
+    found = _AMOUNTS.get(key)
+    if found is None:
+        found = parse_amount(value, unit)
+        if len(_AMOUNTS) < 200_000:
+            _AMOUNTS[key] = found
+    return found
+
+
+_INT64_MAX = 2**63 - 1
+# '1.234.567' (≥ 2 dot groups) or '1.234,5' / '147,19' (decimal comma); '43,735' is ambiguous: excluded below
+_PLAIN_VN_NUMBER_RE = re.compile(r"([1-9]\d{0,2}(?:\.\d{3}){2,})|([1-9]\d{0,2}(?:\.\d{3})+|0|[1-9]\d{0,14}),(\d+)")
+_ZEROS = {1: 0, 1_000: 3, 1_000_000: 6, 1_000_000_000: 9}
 
 
 _ROMAN_RE = re.compile(r"^(?=[IVXL])(X{0,3})(IX|IV|V?I{0,3})$")
@@ -93,11 +176,20 @@ _DATE_LINE_RE = re.compile(r"ngay\s*\.*\s*\d*\s*thang\s*\.*\s*\d*\s*nam\s*\d{0,4
 _SIGNATURE_RE = re.compile(r"^(kt\.|tm\.|tl\.|q\.|p\.)?\s*(giam doc|pho giam doc|truong phong|nguoi lap|ke toan)")
 
 
+_TEXTS: dict[str, str] = {}  # nfc() of cell strings: places, beneficiaries and labels repeat across sheets
+
+
 def _text(value: object) -> str:
+    if type(value) is str:
+        found = _TEXTS.get(value)
+        if found is None:
+            found = nfc(value)
+            if len(_TEXTS) >= 300_000:
+                _TEXTS.clear()
+            _TEXTS[value] = found
+        return found
     if value is None:
         return ""
-    if isinstance(value, str):
-        return nfc(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return nfc(value)
@@ -130,9 +222,9 @@ def _reads_as_amount(value: object) -> bool:
     """A number, or text that parses as an amount ('262,5 triệu') — not 'Bình Dương, ngày 10 tháng 1 năm 2017'."""
     if _is_number(value):
         return True
-    if not isinstance(value, str) or not re.search(r"\d", value):
+    if not isinstance(value, str) or not _HAS_DIGIT_RE.search(value):
         return False
-    parsed = parse_amount(value, UNITS["dong"])
+    parsed = _memo_amount(value, UNITS["dong"]) if type(value) is str else parse_amount(value, UNITS["dong"])
     return parsed.error is None and parsed.amount_vnd is not None
 
 
@@ -153,9 +245,17 @@ def _ceilings() -> list[dict[str, Any]]:
     ]
 
 
-def _ceiling_breach(program: str, source: str, year: int, amount: int, cost: int | None) -> str:
+@cache
+def _ceilings_by_key() -> dict[tuple[str, str], list[dict[str, Any]]]:
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for rule in _ceilings():
-        if rule["program"] == program and rule["funding_source"] == source and rule["from"] <= year <= rule["to"]:
+        out.setdefault((rule["program"], rule["funding_source"]), []).append(rule)
+    return out
+
+
+def _ceiling_breach(program: str, source: str, year: int, amount: int, cost: int | None) -> str:
+    for rule in _ceilings_by_key().get((program, source), ()):
+        if rule["from"] <= year <= rule["to"]:
             if amount > rule["max_vnd"]:
                 return f"{amount:,} > {rule['max_vnd']:,} đồng ({rule['source']})"
             if rule["max_share"] and cost and amount > rule["max_share"] * cost + 1:
@@ -193,7 +293,7 @@ def _drop_text_columns(
             if _is_number(value):
                 readable += 1
                 continue
-            parsed = parse_amount(value, UNITS["dong"])
+            parsed = _memo_amount(value, UNITS["dong"]) if type(value) is str else parse_amount(value, UNITS["dong"])
             if parsed.error:
                 unreadable += 1
             elif parsed.amount_vnd is not None:
@@ -261,6 +361,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
     skipped: dict[str, int] = {}
     warnings: list[str] = []
     outcome: list[str] = [""] * n_rows
+    out_rows: list[tuple[Any, ...]] = []
 
     def skip(r: int, reason: str) -> None:
         outcome[r] = reason
@@ -303,13 +404,16 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
     }
 
     def finish() -> SheetResult:
-        for r in range(n_rows):
-            reason = outcome[r] or "blank"
+        if out_rows:
+            for name, column in zip(RECORD_COLUMNS, zip(*out_rows, strict=True), strict=True):
+                records[name] = list(column)
+        counts = Counter(outcome)  # keys in order of first occurrence, as the report lists them
+        for reason, n in counts.items():
             if reason == "record" or reason == "reject":
                 continue
-            skipped[reason] = skipped.get(reason, 0) + 1
-        report["records"] = sum(1 for o in outcome if o == "record")
-        report["rejected"] = sum(1 for o in outcome if o == "reject")
+            skipped[reason or "blank"] = skipped.get(reason or "blank", 0) + n
+        report["records"] = counts.get("record", 0)
+        report["rejected"] = counts.get("reject", 0)
         report["amount_records"] = len(records["amount_vnd"])
         return SheetResult(records, rejects, report, messages)
 
@@ -395,45 +499,62 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
 
     data: list[_Row] = []
     in_notes = False
+    crl = classify.classify_row_label
+    stt_i, title_i, program_i = _col_index(stt_col), _col_index(title_col), _col_index(program_col)
+    benef_i, place_i, unit_i = _col_index(benef_col), _col_index(place_col), _col_index(unit_col)
+    amount_idx = [c.index for c in amount_cols]
+    # per column: (index, column, unit applied when the row states none)
+    amount_specs = [(c.index, c, c.unit or unit) for c in amount_cols]
+    program_separate = program_col is not None and program_col is not title_col
+    extra_ctx = source_col is not None or stage_col is not None or year_col is not None or province_col is not None
     for r in range(layout.first_data_row, n_rows):
         cells = rows[r]
-        if all(is_blank(c) for c in cells):
+        for v in cells:  # blank row? (stops at the first filled cell, usually the first)
+            if v is not None and (type(v) is not str or v.strip()):
+                break
+        else:
             skip(r, "blank")
             continue
         width = len(cells)
-
-        def cell(c: Column | None, _cells: list[object] = cells, _w: int = width) -> object:
-            return _cells[c.index] if c is not None and c.index < _w else None
-
-        stt = _text(cell(stt_col))
-        label = _text(cell(title_col))
-        if not label:
-            label = _text(cell(program_col))
+        stt = _text(cells[stt_i]) if 0 <= stt_i < width else ""
+        label = _text(cells[title_i]) if 0 <= title_i < width else ""
+        if not label and 0 <= program_i < width:
+            label = _text(cells[program_i])
         if not label:
             for idx in text_cols:
                 if idx < width and isinstance(cells[idx], str) and cells[idx].strip():
                     label = _text(cells[idx])
                     break
-        lead = next((_text(c) for c in cells if isinstance(c, str) and c.strip()), "")
+        lead: str | None = None  # first text of the row: only needed for unlabelled and note lines
         stt_level = _level(stt)
-        stt_is_label = bool(stt) and stt_level is None and not re.fullmatch(r"[\d.,\s]+", stt)
+        stt_is_label = bool(stt) and stt_level is None and not _DIGITS_ONLY_RE.fullmatch(stt)
         if not label and stt_is_label:
             label = stt
-        row_kind = classify.classify_row_label(stt if stt_is_label else "") or classify.classify_row_label(
-            label or lead
-        )
-        folded_lead = fold(lead)
-        has_number = any(c.index < width and _reads_as_amount(cells[c.index]) for c in amount_cols)
-        if not has_number and (
-            row_kind == "note" or _DATE_LINE_RE.search(folded_lead) or _SIGNATURE_RE.match(folded_lead)
-        ):
-            in_notes = True
-            skip(r, "note")
-            continue
-        if in_notes and not has_number:
-            skip(r, "note")
-            continue
-        row = _Row(index=r, kind="data", stt=stt, label=label)
+        row_kind = crl(stt) if stt_is_label else ""
+        if not row_kind:
+            if not label:
+                lead = _lead(cells)
+            row_kind = crl(label or lead or "")
+        has_number = False
+        for ci in amount_idx:
+            if ci < width:
+                v = cells[ci]
+                t = type(v)
+                if t is int or t is float or (v is not None and _reads_as_amount(v)):
+                    has_number = True
+                    break
+        if not has_number:
+            if lead is None:
+                lead = _lead(cells)
+            folded_lead = fold(lead)
+            if row_kind == "note" or _DATE_LINE_RE.search(folded_lead) or _SIGNATURE_RE.match(folded_lead):
+                in_notes = True
+                skip(r, "note")
+                continue
+            if in_notes:
+                skip(r, "note")
+                continue
+        row = _Row(r, "data", stt, label)
         if row_kind in ("total", "breakdown"):
             row.kind = row_kind
         elif (
@@ -444,13 +565,14 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         ):
             row.kind = "breakdown"  # '- KCQG' lines under 'Tổng cộng' / 'Trong đó:'
         row.level = stt_level if stt_level is not None else -1.0
-        for c in amount_cols:
-            value = cell(c)
-            if is_blank(value):
-                continue
-            row.raw[c.index] = value
+        raw = row.raw
+        for ci in amount_idx:
+            if ci < width:
+                v = cells[ci]
+                if v is not None and (type(v) is not str or v.strip()):
+                    raw[ci] = v
         for c in count_cols:
-            value = cell(c)
+            value = cells[c.index] if c.index < width else None
             if is_blank(value):
                 continue
             count, problem = parse_count(value)
@@ -459,38 +581,48 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
                 row.raw.setdefault(-1 - c.index, value)
             row.counts[c.index] = count
         # per-row unit column, if any
-        row_unit = detect_unit(_text(cell(unit_col))) if unit_col is not None else None
-        for c in amount_cols:
-            if c.index not in row.raw:
+        row_unit = detect_unit(_text(cells[unit_i]) if 0 <= unit_i < width else "") if unit_col is not None else None
+        amounts = row.amounts
+        for ci, c, col_unit in amount_specs:
+            if ci not in raw:
                 continue
-            value = row.raw[c.index]
-            applied = row_unit or c.unit or unit
-            if type(value) is int and applied is not None and 0 <= value < 10**15:
+            value = raw[ci]
+            applied = row_unit or col_unit
+            t = type(value)
+            if t is int and applied is not None and 0 <= value < 10**15:
                 parsed = ParsedAmount(value * applied.multiplier, applied, ())  # fast path: whole number in a unit
+            elif (t is float or t is str) and applied is not None:
+                parsed = _memo_amount(value, applied)  # memoised: the exact Decimal / text parser
             else:
                 parsed = parse_amount(value, applied)
             if parsed.error:
                 row.error = row.error or f"{parsed.error} (column {c.letter} '{c.label}')"
-                row.raw[-1000 - c.index] = value
+                raw[-1000 - ci] = value
                 continue
             if parsed.amount_vnd is None:
                 continue
             if parsed.amount_vnd < 0:
                 row.error = row.error or f"negative amount (column {c.letter} '{c.label}')"
-                row.raw[-1000 - c.index] = value
+                raw[-1000 - ci] = value
                 continue
             if assumed and not row_unit and not c.unit and "unit_in_cell" not in parsed.flags:
                 parsed = ParsedAmount(parsed.amount_vnd, parsed.unit, tuple(sorted({*parsed.flags, "unit_assumed"})))
-            row.amounts[c.index] = parsed
-        row.ctx = {
-            "source": classify.classify_source(_text(cell(source_col))) if source_col else "",
-            "stage": classify.detect_stage(_text(cell(stage_col))) if stage_col else "",
-            "year": classify.detect_year(_text(cell(year_col))) if year_col else None,
-            "province": classify.detect_province(_text(cell(province_col))) if province_col else "",
-            "beneficiary": _text(cell(benef_col)),
-            "place": _text(cell(place_col)),
-            "program_cell": _text(cell(program_col)) if program_col and program_col is not title_col else "",
-        }
+            amounts[ci] = parsed
+        if extra_ctx:
+            row.ctx = {
+                "source": classify.classify_source(_cell_text(cells, source_col)) if source_col else "",
+                "stage": classify.detect_stage(_cell_text(cells, stage_col)) if stage_col else "",
+                "year": classify.detect_year(_cell_text(cells, year_col)) if year_col else None,
+                "province": classify.detect_province(_cell_text(cells, province_col)) if province_col else "",
+            }
+        else:
+            row.ctx = dict(_NO_CTX)
+        ctx_row = row.ctx
+        ctx_row["beneficiary"] = _text(cells[benef_i]) if 0 <= benef_i < width else ""
+        ctx_row["place"] = _text(cells[place_i]) if 0 <= place_i < width else ""
+        ctx_row["program_cell"] = (
+            _text(cells[program_i]) if program_separate and 0 <= program_i < width else ""
+        )
         data.append(row)
 
     if not any(d.kind == "data" and d.amounts for d in data):
@@ -566,8 +698,15 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
     total_cols = [c for c in amount_cols if c.funding_source == "total"]
     leaf_set = set(leaves)
 
+    # amount of each data line per column, as plain ints (reconciliation sums them many times)
+    col_values: dict[int, list[int]] = {
+        c.index: [a.amount_vnd if (a := d.amounts.get(c.index)) is not None else 0 for d in data]
+        for c in amount_cols
+    }
+
     def column_sum(indices: list[int], c: Column) -> int:
-        return sum(data[i].amounts[c.index].amount_vnd for i in indices if c.index in data[i].amounts)
+        values = col_values[c.index]
+        return sum([values[i] for i in indices])
 
     def leaf_descendants(i: int) -> list[int]:
         out = []
@@ -736,7 +875,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             if c.funding_source == "total":
                 parsed = ParsedAmount(_support_from_total(d, c, counter_cols, total_means), parsed.unit,
                                       parsed.flags)
-            flags = set(parsed.flags) | set(row_flags_extra)
+            flags = set(parsed.flags) | set(row_flags_extra) if parsed.flags or row_flags_extra else set()
             if record_type == "project" and source != "counterpart" and program:
                 breach = _ceiling_breach(program, source, int(year_c), parsed.amount_vnd,
                                          support_amount + counterpart_amount if counterpart_amount else None)
@@ -747,24 +886,12 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             if record_type == "allocation":
                 n_projects = _pair_count(d, c, count_cols)
             value = d.raw[c.index]
-            records["year"].append(int(year_c))
-            records["province"].append(province)
-            records["stage"].append(stage)
-            records["record_type"].append(record_type)
-            records["program"].append(program)
-            records["program_label"].append(program_label)
-            records["funding_source"].append(source)
-            records["amount_vnd"].append(parsed.amount_vnd)
-            records["n_projects"].append(n_projects)
-            records["title"].append(d.label)
-            records["beneficiary"].append(dctx["beneficiary"])
-            records["district"].append(district)
-            records["value_as_printed"].append(_printed(value))
-            records["unit_as_printed"].append(parsed.unit.label_vi if parsed.unit else "")
-            records["flags"].append(";".join(sorted(flags)))
-            records["source_file"].append(ctx.source_file)
-            records["source_sheet"].append(sheet.name)
-            records["source_row"].append(d.index + 1)
+            out_rows.append((  # in RECORD_COLUMNS order; transposed once in finish()
+                int(year_c), province, stage, record_type, program, program_label, source, parsed.amount_vnd,
+                n_projects, d.label, dctx["beneficiary"], district, _printed(value),
+                parsed.unit.label_vi if parsed.unit else "", ";".join(sorted(flags)) if flags else "",
+                ctx.source_file, sheet.name, d.index + 1,
+            ))
         outcome[d.index] = "record"
 
     for entry in recon:
@@ -785,6 +912,8 @@ def _support_from_total(d: _Row, c: Column, counter_cols: list[Column], total_me
 
 
 def _printed(value: object) -> str:
+    if type(value) is int:
+        return str(value)
     if isinstance(value, float):
         return repr(value).removesuffix(".0") if value.is_integer() else repr(value)
     return _text(value)
