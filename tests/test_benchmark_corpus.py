@@ -77,3 +77,42 @@ def test_generator_is_deterministic_and_skips_when_current(tmp_path: Path) -> No
     assert again["sums"] == first["sums"]
     counts = mc.split_rows(__import__("random").Random(0), 180_000, 200)
     assert sum(counts) == 180_000 and min(counts) >= 100 and max(counts) <= 3000
+
+
+def _bench_module() -> ModuleType:
+    name = "bench_ingest_module"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "bench_ingest.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_one_edited_workbook_is_reread_alone_with_the_same_totals(tmp_path: Path, monkeypatch) -> None:
+    """The benchmark's (e): a re-saved workbook (new bytes, same cells) costs one file, not the corpus."""
+    import hashlib
+
+    import analysis.ingest as ingest_module
+
+    mc, bench = _make_corpus_module(), _bench_module()
+    corpus = tmp_path / "corpus"
+    mc.make_corpus(corpus, files=3, rows=150, seed=2, jobs=1, quiet=True)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    first = ingest([corpus], out_dir=out, cache_dir=cache, jobs=0, progress=False)
+    edited = bench.make_edited_corpus(corpus, tmp_path)
+    mirror = tmp_path / "edited" / "corpus"
+    original = corpus / edited.relative_to(mirror)
+    assert hashlib.sha256(edited.read_bytes()).digest() != hashlib.sha256(original.read_bytes()).digest()
+
+    read: list[str] = []
+    real = ingest_module.process_file
+    monkeypatch.setattr(ingest_module, "process_file", lambda path, label, *a: read.append(label) or real(
+        path, label, *a))
+    again = ingest([mirror], out_dir=out, cache_dir=cache, jobs=0, progress=False)
+    assert not again.from_cache
+    assert read == [f"corpus/{edited.relative_to(mirror).as_posix()}"]
+    assert again.report["totals"] == first.report["totals"]
+    assert _sums(again.table) == _sums(first.table)
