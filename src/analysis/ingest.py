@@ -3,6 +3,9 @@
 readers (bytes → cells, safety limits) → layout (header, unit) → sheet (rows → records, reconciliation)
 → schema (pandera) → atomic writes. Files are processed in parallel worker processes, each bounded in time
 and memory, and cached by content hash so an unchanged file is never parsed twice.
+
+Importing this module does not import pandas: a re-run on unchanged inputs answers from the outputs of the
+previous run, and its table is only read when it is used (``IngestResult.table``).
 """
 
 from __future__ import annotations
@@ -14,18 +17,21 @@ import os
 import pickle
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, classify, config
 from .errors import FileRefused, InputError, KhuyenCongError
 from .text import fold, nfc
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CACHE_FORMAT = 3
 
@@ -66,15 +72,91 @@ class FileResult:
         }
 
 
-@dataclass
-class IngestResult:
-    """What ``ingest`` returns: the tidy table, the rejects and the report (also written to ``out_dir``)."""
+class StaleResultError(KhuyenCongError):
+    """The outputs a cached ``IngestResult`` points to were rewritten before its table was read."""
 
-    table: pd.DataFrame
-    rejects: pd.DataFrame
-    report: dict[str, Any]
-    out_dir: Path | None = None
-    from_cache: bool = False
+
+# What a cache hit remembers of each output file, to notice a later rewrite (os.replace gives a new inode).
+def _file_signature(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+class IngestResult:
+    """What ``ingest`` returns: the tidy table, the rejects and the report (also written to ``out_dir``).
+
+    On a re-run with unchanged inputs (``from_cache``) the table and the rejects are read from ``out_dir`` on
+    first access, so a caller that only needs the report (the command line, a build that is up to date) never
+    pays for pandas. If those files were rewritten in between (another ingest into the same folder), reading
+    raises :class:`StaleResultError` rather than mixing a newer table with this report.
+    """
+
+    def __init__(
+        self,
+        table: pd.DataFrame | None,
+        rejects: pd.DataFrame | None,
+        report: dict[str, Any],
+        out_dir: Path | None = None,
+        from_cache: bool = False,
+    ) -> None:
+        self._table = table
+        self._rejects = rejects
+        self.report = report
+        self.out_dir = out_dir
+        self.from_cache = from_cache
+        self._signatures: dict[str, tuple[int, int, int]] = {}
+
+    @classmethod
+    def _from_outputs(cls, out: Path, report: dict[str, Any]) -> IngestResult:
+        """A cache hit: the report now, the table and rejects from ``out`` when first used."""
+        result = cls(None, None, report, out, from_cache=True)
+        result._signatures = {name: _file_signature(out / name) for name in ("funding.parquet", "rejects.csv")}
+        return result
+
+    def _load(self, name: str) -> pd.DataFrame:
+        import pandas as pd
+
+        assert self.out_dir is not None
+        path = self.out_dir / name
+        try:
+            unchanged = _file_signature(path) == self._signatures[name]
+        except OSError:
+            unchanged = False
+        if not unchanged:
+            raise StaleResultError(
+                f"{path} đã bị ghi lại sau lần nhập này; hãy chạy lại ingest() "
+                "(the file was rewritten after this result was returned; run ingest() again)"
+            )
+        if name == "funding.parquet":
+            table = pd.read_parquet(path)
+            table["n_projects"] = table["n_projects"].astype("Int64")
+            return table
+        return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        if self._table is None:
+            self._table = self._load("funding.parquet")
+        return self._table
+
+    @table.setter
+    def table(self, value: pd.DataFrame) -> None:
+        self._table = value
+
+    @property
+    def rejects(self) -> pd.DataFrame:
+        if self._rejects is None:
+            self._rejects = self._load("rejects.csv")
+        return self._rejects
+
+    @rejects.setter
+    def rejects(self, value: pd.DataFrame) -> None:
+        self._rejects = value
+
+    def __repr__(self) -> str:
+        loaded = "loaded" if self._table is not None else "not loaded yet"
+        return (f"IngestResult(out_dir={self.out_dir!r}, from_cache={self.from_cache}, "
+                f"records={self.report.get('totals', {}).get('records')}, table {loaded})")
 
     @property
     def ok(self) -> bool:
@@ -141,8 +223,6 @@ def _label(path: Path, root: Path) -> str:
 
 def load_overrides(path: Path, root: Path) -> dict[str, Any]:
     """Merge ``khuyencong.yaml`` entries that match this file, from the raw root down to its folder."""
-    import yaml
-
     merged: dict[str, Any] = {}
     folders = [path.parent, *path.parent.parents]
     chain = []
@@ -154,6 +234,8 @@ def load_overrides(path: Path, root: Path) -> dict[str, Any]:
         candidate = folder / config.OVERRIDE_FILENAME
         if not candidate.is_file():
             continue
+        import yaml  # only when there is an override file: a cached re-run should not pay for it
+
         try:
             content = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -231,6 +313,8 @@ def _detect_context(
 
 def process_file(path: Path, label: str, options: IngestOptions, overrides: dict[str, Any]) -> FileResult:
     """Read and clean one file. Never raises for bad content: returns status 'error' with a message."""
+    import pandas as pd
+
     from .numbers import detect_unit
     from .readers import read_workbook
     from .sheet import RECORD_COLUMNS, SheetContext, process_sheet, sheet_layout
@@ -312,6 +396,8 @@ def process_file(path: Path, label: str, options: IngestOptions, overrides: dict
 
 
 def _refused(label: str, exc: KhuyenCongError | Exception, code: str) -> FileResult:
+    import pandas as pd
+
     from .sheet import RECORD_COLUMNS
 
     if isinstance(exc, FileRefused):
@@ -335,6 +421,57 @@ def _worker(args: tuple[Path, str, IngestOptions, dict[str, Any]]) -> FileResult
         return _refused(label, exc, "corrupt")
 
 
+# A task: (path, label, options, overrides, sha256 of the file, per-file cache file or None).
+Task = tuple[Path, str, IngestOptions, dict[str, Any], str, Path | None]
+
+
+def _cacheable(result: FileResult) -> bool:
+    """Timeouts and memory refusals depend on the machine and its load, not on the file: never cached."""
+    return result.code not in ("timeout", "memory")
+
+
+def _store(cache_file: Path, data: bytes) -> None:
+    """Write one per-file cache entry atomically (a reader never sees half a pickle); best effort."""
+    tmp = cache_file.with_name(f".{cache_file.stem}.{os.getpid()}.tmp")
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as handle:
+            handle.write(data)
+        os.replace(tmp, cache_file)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def _run_task(task: Task) -> FileResult:
+    """One file in this process (``jobs=0``), stored in the per-file cache when asked."""
+    path, label, options, overrides, digest, cache_file = task
+    result = _worker((path, label, options, overrides))
+    result.sha256 = digest
+    if cache_file is not None and _cacheable(result):
+        _store(cache_file, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return result
+
+
+def _run_task_in_worker(task: Task) -> bytes:
+    """In a worker process: process one file, write its cache entry and return it pickled.
+
+    The result is pickled once, here, and the same bytes go to the cache file and back to the main process
+    (which only unpickles them), so caching costs the main process nothing.
+    """
+    path, label, options, overrides, digest, cache_file = task
+    result = _worker((path, label, options, overrides))
+    result.sha256 = digest
+    try:
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError as exc:
+        result = _refused(label, exc, "memory")
+        result.sha256 = digest
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    if cache_file is not None and _cacheable(result):
+        _store(cache_file, data)
+    return data
+
+
 def _init_worker(limits: config.Limits) -> None:
     from .readers import apply_memory_limit
 
@@ -342,23 +479,31 @@ def _init_worker(limits: config.Limits) -> None:
 
 
 def _run_parallel(
-    tasks: list[tuple[Path, str, IngestOptions, dict[str, Any]]],
+    tasks: list[Task],
     jobs: int,
     limits: config.Limits,
     on_done: Callable[[], None],
+    on_started: Callable[[], None] | None = None,
 ) -> list[FileResult]:
-    """Each file in a worker process with a wall-clock limit; a hung or exploding file is refused, not fatal."""
+    """Each file in a worker process with a wall-clock limit; a hung or exploding file is refused, not fatal.
+
+    ``on_started`` runs once the worker processes exist (the main process is idle from then on).
+    """
     from concurrent.futures import TimeoutError as FuturesTimeout
 
     from pebble import ProcessExpired, ProcessPool
 
     results: list[FileResult | None] = [None] * len(tasks)
     with ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(limits,)) as pool:
-        futures = [pool.schedule(_worker, args=(task,), timeout=limits.seconds_per_file) for task in tasks]
+        # the first schedule() starts the pool: its initial workers are forked before it returns
+        futures = [pool.schedule(_run_task_in_worker, args=(task,), timeout=limits.seconds_per_file)
+                   for task in tasks]
+        if on_started is not None:
+            on_started()
         for i, future in enumerate(futures):
             label = tasks[i][1]
             try:
-                results[i] = future.result()
+                results[i] = pickle.loads(future.result())
             except FuturesTimeout:
                 results[i] = _refused(label, FileRefused("timeout", label, f"> {limits.seconds_per_file} s"),
                                       "timeout")
@@ -368,6 +513,52 @@ def _run_parallel(
                 results[i] = _refused(label, exc, "corrupt")
             on_done()
     return [r for r in results if r is not None]
+
+
+# ---------------------------------------------------------------- warming up the main process
+
+# While the workers read the files the main process only waits. It imports what the serial tail needs
+# (pandera, the report template, the writers) in a background thread meanwhile. A fork while that thread
+# holds an import lock could leave a worker deadlocked on that lock, so every fork in this process first
+# waits for the warm-up to finish (pebble forks a replacement worker after a timeout or a crash).
+_WARM_IDLE = threading.Event()
+_WARM_IDLE.set()
+_WARM_THREAD_NAME = "analysis-ingest-warm-up"
+
+
+def _wait_for_warm_up() -> None:
+    if threading.current_thread().name != _WARM_THREAD_NAME:
+        _WARM_IDLE.wait(timeout=120)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_wait_for_warm_up)
+
+
+def _warm_up() -> None:
+    try:
+        import importlib
+
+        for name in ("pyarrow.csv", "pyarrow.parquet"):  # the writers of funding.csv and funding.parquet
+            importlib.import_module(name)
+        from . import report_ingest, schema
+
+        schema.validate(schema.empty_table())  # pandera sets up its backends on the first validation
+        report_ingest.template()
+    except Exception:  # the serial tail imports them again and reports any real error
+        pass
+    finally:
+        _WARM_IDLE.set()
+
+
+def _start_warm_up() -> None:
+    if not _WARM_IDLE.is_set():
+        return
+    _WARM_IDLE.clear()
+    try:
+        threading.Thread(target=_warm_up, name=_WARM_THREAD_NAME, daemon=True).start()
+    except RuntimeError:
+        _WARM_IDLE.set()
 
 
 # ---------------------------------------------------------------- the public function
@@ -430,19 +621,20 @@ def ingest(
     if cache and write and state_path.is_file() and (out / "funding.parquet").is_file():
         try:
             state = json.loads(state_path.read_text(encoding="utf-8"))
-            if state.get("run_key") == run_key:
-                table = pd.read_parquet(out / "funding.parquet")
-                table["n_projects"] = table["n_projects"].astype("Int64")
-                rejects = pd.read_csv(out / "rejects.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+            if state.get("run_key") == run_key and _parquet_looks_whole(out / "funding.parquet"):
                 report = json.loads((out / "ingest_report.json").read_text(encoding="utf-8"))
+                hit = IngestResult._from_outputs(out, report)  # table and rejects are read when used
                 report["seconds"] = round(time.perf_counter() - started, 3)
                 report["from_cache"] = True
-                return IngestResult(table, rejects, report, out, from_cache=True)
+                return hit
         except (OSError, ValueError, KeyError):
             pass
 
+    import pandas as pd  # from here on; imported before the worker pool forks, so the workers inherit it
+
     results: list[FileResult | None] = [None] * len(entries)
     todo: list[int] = []
+    cache_files: dict[int, Path] = {}
     fingerprint = _code_fingerprint()
     for i, (_path, label, overrides, digest, error) in enumerate(entries):
         if error:
@@ -460,6 +652,7 @@ def ingest(
                     continue
                 except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
                     pass
+            cache_files[i] = cached
         todo.append(i)
 
     show_progress = progress if progress is not None else (len(todo) >= 10 and sys.stderr.isatty())
@@ -473,34 +666,24 @@ def ingest(
         if bar is not None:
             bar.update(1)
 
-    tasks = [(entries[i][0], entries[i][1], options, entries[i][2]) for i in todo]
+    # the worker (or, with jobs=0, this process) writes each file's cache entry itself
+    tasks: list[Task] = [(entries[i][0], entries[i][1], options, entries[i][2], entries[i][3], cache_files.get(i))
+                         for i in todo]
     n_jobs = jobs if jobs is not None else min(len(tasks), os.cpu_count() or 1, 8)
     if tasks:
         if n_jobs == 0:
             fresh = []
             for task in tasks:
-                fresh.append(_worker(task))
+                fresh.append(_run_task(task))
                 tick()
         else:
-            fresh = _run_parallel(tasks, max(1, n_jobs), limits, tick)
+            fresh = _run_parallel(tasks, max(1, n_jobs), limits, tick, on_started=_start_warm_up)
         for i, result in zip(todo, fresh, strict=True):
             result.sha256 = entries[i][3]
             results[i] = result
-            if cache and result.code not in ("timeout", "memory"):
-                key = hashlib.sha256(
-                    json.dumps([fingerprint, option_key, entries[i][1], entries[i][3], entries[i][2]],
-                               sort_keys=True, default=str).encode()
-                ).hexdigest()
-                try:
-                    cache_root.mkdir(parents=True, exist_ok=True)
-                    tmp = cache_root / f".{key}.{os.getpid()}.tmp"
-                    with tmp.open("wb") as handle:
-                        pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                    os.replace(tmp, cache_root / f"{key}.pkl")
-                except OSError:
-                    pass
     if bar is not None:
         bar.close()
+    _WARM_IDLE.wait(timeout=120)  # never two threads in pandera at once
 
     from .schema import validate  # imported here: the cached path above never needs pandera
 
@@ -511,19 +694,34 @@ def ingest(
         [x for r in done for x in r.rejects],
         columns=["source_file", "source_sheet", "source_row", "column", "value", "reason"],
     )
-    failures = validate(table)
-    report = _build_report(done, table, rejects, failures, time.perf_counter() - started)
-    report["run_key"] = run_key
-    result = IngestResult(table, rejects, report, out if write else None)
-    if failures:
-        report["validation_failures"] = failures
-    if write:
-        write_outputs(result, out, xlsx=xlsx)
-        _write_json(state_path, {"run_key": run_key})
+    # the table is final: its files are written (in threads, into the staging folder) during the validation
+    with _Outputs(out, table, xlsx) if write else nullcontext() as outputs:
+        failures = validate(table)
+        report = _build_report(done, table, rejects, failures, time.perf_counter() - started)
+        report["run_key"] = run_key
+        result = IngestResult(table, rejects, report, out if write else None)
+        if failures:
+            report["validation_failures"] = failures
+        if outputs is not None:
+            outputs.finish(result)
+            _write_json(state_path, {"run_key": run_key})
     return result
 
 
+def _parquet_looks_whole(path: Path) -> bool:
+    """A parquet file starts and ends with b'PAR1': a truncated or foreign file is re-made, not trusted."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        handle.seek(0, os.SEEK_END)
+        if handle.tell() < 12:
+            return False
+        handle.seek(-4, os.SEEK_END)
+        return head == b"PAR1" and handle.read(4) == b"PAR1"
+
+
 def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    import pandas as pd
+
     from .schema import empty_table, enforce_types
 
     frames = [f for f in frames if len(f)]
@@ -540,6 +738,12 @@ def _flag_duplicates(table: pd.DataFrame) -> pd.DataFrame:
     if projects.empty:
         return table
     key = ["province", "year", "stage", "funding_source", "amount_vnd"]
+    # Only a key (province, year, stage, source, amount) found in two or more files can hold a duplicate:
+    # fold the titles of those rows only (folding every title was most of the cost at national scale).
+    in_files = projects.groupby(key, sort=False, dropna=False)["source_file"].transform("nunique")
+    projects = projects[(in_files > 1).to_numpy()]
+    if projects.empty:
+        return table
     norm_title = projects["title"].map(fold)
     norm_benef = projects["beneficiary"].map(fold)
     frame = projects[key].assign(_t=norm_title, _b=norm_benef, _f=projects["source_file"])
@@ -583,6 +787,19 @@ def _build_report(
     }
 
 
+# Above this size the report is written compactly by json's C encoder (indent forces the pure-Python one,
+# 0.3 s for a national run); smaller reports stay indented for people who open them.
+_JSON_INDENT_MAX_BYTES = 256 * 1024
+
+
+def report_json(report: dict[str, Any]) -> str:
+    """ingest_report.json's text: indented when small, compact when large (same content either way)."""
+    text = json.dumps(report, ensure_ascii=False, default=str, separators=(",", ":"))
+    if len(text) <= _JSON_INDENT_MAX_BYTES:
+        text = json.dumps(report, ensure_ascii=False, indent=1, default=str)
+    return text
+
+
 def _write_json(path: Path, payload: dict[str, Any]) -> None:
     from .safe_export import atomic_path
 
@@ -596,33 +813,69 @@ def write_outputs(result: IngestResult, out: Path, xlsx: bool | None = None) -> 
     Everything is written into a staging folder first and only then renamed into place, so an interrupted
     or failed run leaves the previous outputs intact (never a new table next to an old report).
     """
-    import shutil
-    import tempfile
+    with _Outputs(out, result.table, xlsx) as outputs:
+        outputs.finish(result)
 
-    from .report_ingest import render_ingest_report
-    from .safe_export import write_csv, write_xlsx
 
-    out.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
-    try:
-        table = result.table
-        table.to_parquet(stage / "funding.parquet", index=False)
-        write_csv(table, stage / "funding.csv")
-        want_xlsx = xlsx if xlsx is not None else len(table) <= config.XLSX_MAX_ROWS
-        if want_xlsx:
-            write_xlsx({"funding": table}, stage / "funding.xlsx")
+class _Outputs:
+    """The output files of one run: staged, then renamed into ``out`` together (see :func:`write_outputs`).
+
+    Creating it starts writing funding.parquet and funding.csv in two threads (pyarrow and the file system
+    release the GIL), so the caller can go on (validation, the report) meanwhile; :meth:`finish` writes the
+    rest, waits for the threads and renames. Leaving the with-block always waits for the threads and removes
+    the staging folder, whatever happened.
+    """
+
+    def __init__(self, out: Path, table: pd.DataFrame, xlsx: bool | None) -> None:
+        import tempfile
+        from concurrent.futures import ThreadPoolExecutor
+
+        from .safe_export import write_csv
+
+        out.mkdir(parents=True, exist_ok=True)
+        self.out = out
+        self.table = table
+        self.want_xlsx = xlsx if xlsx is not None else len(table) <= config.XLSX_MAX_ROWS
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ingest-write")
+        self.stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+        try:
+            self.writes = [
+                self.pool.submit(table.to_parquet, self.stage / "funding.parquet", index=False),
+                self.pool.submit(write_csv, table, self.stage / "funding.csv"),
+            ]
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> _Outputs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        import shutil
+
+        self.pool.shutdown(wait=True)
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    def finish(self, result: IngestResult) -> None:
+        from .report_ingest import render_ingest_report
+        from .safe_export import write_csv, write_xlsx
+
+        stage, out = self.stage, self.out
         write_csv(result.rejects, stage / "rejects.csv")
-        (stage / "ingest_report.json").write_text(
-            json.dumps(result.report, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
-        )
+        (stage / "ingest_report.json").write_text(report_json(result.report), encoding="utf-8")
         (stage / "ingest_report.html").write_text(render_ingest_report(result.report), encoding="utf-8")
+        if self.want_xlsx:
+            write_xlsx({"funding": self.table}, stage / "funding.xlsx")
+        for write in self.writes:
+            write.result()
         for produced in sorted(stage.iterdir()):
             os.chmod(produced, 0o644)
             os.replace(produced, out / produced.name)
-        if not want_xlsx and (out / "funding.xlsx").exists():
+        if not self.want_xlsx and (out / "funding.xlsx").exists():
             (out / "funding.xlsx").unlink()  # a stale Excel copy would disagree with the new table
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
 
 
 def year_range(text: str) -> list[int]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
 SKIP_LABELS_VI = {
     "title": "tiêu đề", "unit": "dòng đơn vị tính", "header": "dòng tiêu đề cột", "blank": "dòng trống",
@@ -74,12 +75,34 @@ def _vnd(value: Any) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
-def render_ingest_report(report: dict[str, Any]) -> str:
-    """Render the JSON report as one offline HTML page (no external resources; every text escaped)."""
+def reconciliation_summary(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts of one sheet's checks, and the lines an analyst has to look at (failed or not checkable).
+
+    The page lists those lines only: a national run has tens of thousands of passed checks, which stay in
+    ingest_report.json for tools.
+    """
+    passed = sum(1 for e in entries if e.get("ok") is True)
+    failed = sum(1 for e in entries if e.get("ok") is False)
+    return {
+        "passed": passed,
+        "failed": failed,
+        "unchecked": len(entries) - passed - failed,
+        "lines": [e for e in entries if e.get("ok") is not True],
+    }
+
+
+@cache
+def template() -> Template:
+    """The compiled page template (built once per process)."""
     env = Environment(loader=PackageLoader("analysis", "templates"), autoescape=select_autoescape(["html", "j2"]))
     env.filters["vnd"] = _vnd
     env.filters["scope_vi"] = _scope_vi
     env.filters["warning_vi"] = warning_vi
     env.filters["from_vi"] = lambda value: FROM_VI.get(value, value) if value else "—"
-    template = env.get_template("ingest_report.html.j2")
-    return template.render(report=report, skip_labels=SKIP_LABELS_VI)
+    env.filters["reconciliation_summary"] = reconciliation_summary
+    return env.get_template("ingest_report.html.j2")
+
+
+def render_ingest_report(report: dict[str, Any]) -> str:
+    """Render the JSON report as one offline HTML page (no external resources; every text escaped)."""
+    return template().render(report=report, skip_labels=SKIP_LABELS_VI)
