@@ -20,7 +20,6 @@ import contextlib
 import csv
 import io
 import multiprocessing
-import operator
 import os
 import posixpath
 import re
@@ -32,7 +31,6 @@ from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import compress
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.handler import ContentHandler
@@ -700,14 +698,11 @@ def _scan_xml_block(data: bytes, ext: _Extent) -> bool:
     cells = _CELL_TAG_RE.findall(data)
     if len(cells) != n_cells:
         return False  # cells without r=, r= not first, or an unusual reference
-    if cells:
-        col_refs, row_refs, slashes = zip(*cells, strict=True)  # C-level loops from here on
-        valued = list(map(operator.not_, slashes))
-        cols = set(compress(col_refs, valued))
-        if cols:
-            best_col = max(cols, key=lambda s: (len(s), s))
-            ext.max_col = max(ext.max_col, _ref_to_rc(best_col, b"1")[1])
-            ext.max_row = max(ext.max_row, max(map(int, set(compress(row_refs, valued)))) - 1)
+    cols = {col for col, _, slash in cells if not slash}
+    if cols:
+        best_col = max(cols, key=lambda s: (len(s), s))
+        ext.max_col = max(ext.max_col, _ref_to_rc(best_col, b"1")[1])
+        ext.max_row = max(ext.max_row, max(map(int, {row for _, row, slash in cells if not slash})) - 1)
     if b"<f" in data:
         n_formulas = data.count(b"<f>") + data.count(b"<f ") + data.count(b"<f/>")
         found = []
