@@ -182,3 +182,27 @@ def test_html_page_lists_the_failed_check(tmp_path: Path) -> None:
     assert "Tổng cộng" in page and "350.000.000" in page and "300.000.000" in page  # declared vs computed
     assert page.count('<td class="bad">không</td>') == 1  # only the failed line is listed
     assert "1 không khớp" in page
+
+
+def test_table_is_the_same_serial_parallel_and_from_the_per_file_cache(tmp_path: Path) -> None:
+    """Records travel as Arrow (worker → main, and in the cache): same values and dtypes as in-process."""
+    raw = _raw(tmp_path)
+    for builder in (fx.summary_by_source, fx.letter_source_groups, fx.legacy_xls, fx.ods_plain, fx.csv_utf16,
+                    fx.text_amounts_mixed_units):
+        builder(raw)
+    serial = ingest([raw], write=False, cache=False, jobs=0)
+    parallel = ingest([raw], write=False, cache=True, jobs=2, cache_dir=tmp_path / "cache")
+    cached = ingest([raw], write=False, cache=True, jobs=2, cache_dir=tmp_path / "cache")  # per-file entries
+    assert len(serial.table) > 0 and serial.table["n_projects"].dtype == "Int64"
+    for other in (parallel, cached):
+        pd.testing.assert_frame_equal(serial.table, other.table)
+        pd.testing.assert_frame_equal(serial.rejects, other.rejects)
+
+
+def test_file_result_pickles_its_records_as_arrow(tmp_path: Path) -> None:
+    raw = _raw(tmp_path)
+    path = next(raw.rglob("*.xlsx"))
+    result = ingest_module.process_file(path, path.name, ingest_module.IngestOptions(), {})
+    back = pickle.loads(pickle.dumps(result))
+    assert isinstance(back.records, ingest_module._ArrowRecords) and len(back.records) == result.records.num_rows
+    pd.testing.assert_frame_equal(back.frame(), result.frame())

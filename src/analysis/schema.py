@@ -9,20 +9,20 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .classify import program_codes
+from .columns import COLUMNS, FUNDING_SOURCES, INT_COLUMNS, KEY, RECORD_TYPES, STAGES, STRING_COLUMNS
 
-STAGES = ("plan", "actual")
-RECORD_TYPES = ("project", "allocation")
-FUNDING_SOURCES = ("national", "local", "counterpart", "other", "unspecified")
-KEY = ["source_file", "source_sheet", "source_row", "year", "stage", "funding_source"]
-
-STRING_COLUMNS = [
-    "province", "stage", "record_type", "program", "program_label", "funding_source", "title", "beneficiary",
-    "district", "value_as_printed", "unit_as_printed", "flags", "source_file", "source_sheet",
-]
-COLUMNS = [
-    "year", "province", "stage", "record_type", "program", "program_label", "funding_source", "amount_vnd",
-    "n_projects", "title", "beneficiary", "district", "value_as_printed", "unit_as_printed", "flags",
-    "source_file", "source_sheet", "source_row",
+__all__ = [
+    "COLUMNS",
+    "FUNDING_SCHEMA",
+    "FUNDING_SOURCES",
+    "INT_COLUMNS",
+    "KEY",
+    "RECORD_TYPES",
+    "STAGES",
+    "STRING_COLUMNS",
+    "empty_table",
+    "enforce_types",
+    "validate",
 ]
 
 
@@ -62,11 +62,16 @@ def empty_table() -> pd.DataFrame:
 def enforce_types(frame: pd.DataFrame) -> pd.DataFrame:
     """Cast to the contract's dtypes (int64 amounts, nullable Int64 counts, str text), column order fixed."""
     out = frame.reindex(columns=COLUMNS)
-    for name in ("year", "amount_vnd", "source_row"):
-        out[name] = pd.to_numeric(out[name]).astype("int64")
-    out["n_projects"] = pd.array(out["n_projects"].tolist(), dtype="Int64") if len(out) else out["n_projects"].astype("Int64")
+    for name in INT_COLUMNS:
+        if out[name].dtype != "int64":
+            out[name] = pd.to_numeric(out[name]).astype("int64")
+    if out["n_projects"].dtype != "Int64":
+        out["n_projects"] = (pd.array(out["n_projects"].tolist(), dtype="Int64") if len(out)
+                             else out["n_projects"].astype("Int64"))
     for name in STRING_COLUMNS:
-        out[name] = out[name].fillna("").astype(str)
+        column = out[name]
+        if column.dtype != "str" or column.hasnans:  # already text without gaps (the usual case): no copy
+            out[name] = column.fillna("").astype(str)
     return out
 
 

@@ -15,10 +15,10 @@ from functools import cache, lru_cache
 from typing import Any
 
 from . import classify, config
+from .columns import COLUMNS
 from .layout import Column, Layout, column_letter, find_layout
 from .numbers import UNITS, ParsedAmount, Unit, detect_unit, parse_amount, parse_count
 from .readers import Sheet
-from .schema import COLUMNS
 from .text import fold, is_blank, nfc
 
 RECORD_COLUMNS = list(COLUMNS)  # the tidy table contract (schema.py) — one list, one place

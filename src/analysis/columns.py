@@ -1,0 +1,23 @@
+"""The tidy table's columns and code lists, without importing pandas or pandera.
+
+Why a module of its own: the sheet walker runs in worker processes that must start fast, while the pandera
+schema (schema.py) costs ~0.3 s to import; both read the column list from here, so there is one list.
+"""
+
+from __future__ import annotations
+
+STAGES = ("plan", "actual")
+RECORD_TYPES = ("project", "allocation")
+FUNDING_SOURCES = ("national", "local", "counterpart", "other", "unspecified")
+KEY = ["source_file", "source_sheet", "source_row", "year", "stage", "funding_source"]
+
+STRING_COLUMNS = [
+    "province", "stage", "record_type", "program", "program_label", "funding_source", "title", "beneficiary",
+    "district", "value_as_printed", "unit_as_printed", "flags", "source_file", "source_sheet",
+]
+INT_COLUMNS = ["year", "amount_vnd", "source_row"]  # int64, never null
+COLUMNS = [
+    "year", "province", "stage", "record_type", "program", "program_label", "funding_source", "amount_vnd",
+    "n_projects", "title", "beneficiary", "district", "value_as_printed", "unit_as_printed", "flags",
+    "source_file", "source_sheet", "source_row",
+]
