@@ -102,7 +102,6 @@ class _Row:
         self.ctx: dict[str, Any] = {}
 
 
-_NO_CTX: dict[str, Any] = {"source": "", "stage": "", "year": None, "province": ""}
 _HAS_DIGIT_RE = re.compile(r"\d")
 _DIGITS_ONLY_RE = re.compile(r"[\d.,\s]+")
 
@@ -506,7 +505,6 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
     # per column: (index, column, unit applied when the row states none)
     amount_specs = [(c.index, c, c.unit or unit) for c in amount_cols]
     program_separate = program_col is not None and program_col is not title_col
-    extra_ctx = source_col is not None or stage_col is not None or year_col is not None or province_col is not None
     for r in range(layout.first_data_row, n_rows):
         cells = rows[r]
         for v in cells:  # blank row? (stops at the first filled cell, usually the first)
@@ -608,21 +606,15 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             if assumed and not row_unit and not c.unit and "unit_in_cell" not in parsed.flags:
                 parsed = ParsedAmount(parsed.amount_vnd, parsed.unit, tuple(sorted({*parsed.flags, "unit_assumed"})))
             amounts[ci] = parsed
-        if extra_ctx:
-            row.ctx = {
-                "source": classify.classify_source(_cell_text(cells, source_col)) if source_col else "",
-                "stage": classify.detect_stage(_cell_text(cells, stage_col)) if stage_col else "",
-                "year": classify.detect_year(_cell_text(cells, year_col)) if year_col else None,
-                "province": classify.detect_province(_cell_text(cells, province_col)) if province_col else "",
-            }
-        else:
-            row.ctx = dict(_NO_CTX)
-        ctx_row = row.ctx
-        ctx_row["beneficiary"] = _text(cells[benef_i]) if 0 <= benef_i < width else ""
-        ctx_row["place"] = _text(cells[place_i]) if 0 <= place_i < width else ""
-        ctx_row["program_cell"] = (
-            _text(cells[program_i]) if program_separate and 0 <= program_i < width else ""
-        )
+        row.ctx = {
+            "source": classify.classify_source(_cell_text(cells, source_col)) if source_col else "",
+            "stage": classify.detect_stage(_cell_text(cells, stage_col)) if stage_col else "",
+            "year": classify.detect_year(_cell_text(cells, year_col)) if year_col else None,
+            "province": classify.detect_province(_cell_text(cells, province_col)) if province_col else "",
+            "beneficiary": _text(cells[benef_i]) if 0 <= benef_i < width else "",
+            "place": _text(cells[place_i]) if 0 <= place_i < width else "",
+            "program_cell": _text(cells[program_i]) if program_separate and 0 <= program_i < width else "",
+        }
         data.append(row)
 
     if not any(d.kind == "data" and d.amounts for d in data):
@@ -795,14 +787,16 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
     support_cols = [c for c in split_cols if c.funding_source != "counterpart"]
     counter_cols = [c for c in split_cols if c.funding_source == "counterpart"]
     total_means: dict[int, str] = {}
+    support_vals = [col_values[c.index] for c in support_cols]
+    counter_vals = [col_values[c.index] for c in counter_cols]
     for tc in total_cols:
         votes = {"support": 0, "cost": 0}
         for i in leaves:
             d = data[i]
             if tc.index not in d.amounts or not any(c.index in d.amounts for c in support_cols):
                 continue
-            support = sum(d.amounts[c.index].amount_vnd for c in support_cols if c.index in d.amounts)
-            counter = sum(d.amounts[c.index].amount_vnd for c in counter_cols if c.index in d.amounts)
+            support = sum(v[i] for v in support_vals)  # absent cells count 0 in col_values
+            counter = sum(v[i] for v in counter_vals)
             declared = d.amounts[tc.index].amount_vnd
             if declared == support and counter:
                 votes["support"] += 1
@@ -812,66 +806,98 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
 
     # --- records
     is_allocation_sheet = bool(count_cols)
+    forced_year, forced_province, forced_stage = (ctx.forced.get(k) for k in ("year", "province", "stage"))
+    support_idx = [c.index for c in support_cols]
+    explicit_source = {c.index: c.funding_source for c in amount_cols
+                       if c.funding_source in ("national", "local", "counterpart")}
+    group_program: dict[int, tuple[str, str] | None] = {}  # parent → programme named by the nearest group
+
+    def program_of(i: int, d: _Row, dctx: dict[str, Any], record_type: str) -> tuple[str, str]:
+        """_resolve_program, with the walk up the groups done once per group rather than once per line."""
+        if dctx["program_cell"] or record_type == "allocation":
+            return _resolve_program(d, dctx, ancestors(i), record_type)
+        if d.parent not in group_program:
+            found = None
+            for a in ancestors(i):
+                code = classify.classify_program(a.label)
+                if code:
+                    found = (code, a.label)
+                    break
+            group_program[d.parent] = found
+        found = group_program[d.parent]
+        if found is not None:
+            return found
+        code = classify.classify_program(d.label)
+        return (code, d.label) if code else ("", "")
+
     for i in leaves:
         d = data[i]
         dctx = d.ctx
-        anc = ancestors(i)
-        present_split = [c for c in split_cols if c.index in d.amounts]
-        support_present = any(c.index in d.amounts for c in support_cols)
-        year = ctx.forced.get("year") or dctx["year"] or ctx.year
-        province = ctx.forced.get("province") or dctx["province"] or ctx.province
+        amounts = d.amounts
+        anc: list[_Row] | None = None  # computed only if a column's source must be looked up
+        present_split = [c for c in split_cols if c.index in amounts] if total_cols else []
+        support_present = any(k in amounts for k in support_idx)
+        year = forced_year or dctx["year"] or ctx.year
+        province = forced_province or dctx["province"] or ctx.province
         if not year or not province:
             missing = "year" if not year else "province"
             reject(d.index, f"{missing} unknown: not in the title, sheet or file name (use --{missing})")
             continue
         record_type = "allocation" if is_allocation_sheet or classify.is_source_label(d.label) else "project"
-        program, program_label = _resolve_program(d, dctx, anc, record_type)
+        program, program_label = program_of(i, d, dctx, record_type)
         district = classify.normalise_district(dctx["place"]) if dctx["place"] else ""
         emitted = []
         row_flags_extra: list[str] = []
         for c in amount_cols:
-            if c.index not in d.amounts:
+            if c.index not in amounts:
                 continue
             if c.funding_source == "total" and (support_present or (present_split and not support_cols)):
                 continue
-            stage = ctx.forced.get("stage") or c.stage or dctx["stage"] or ctx.stage
+            stage = forced_stage or c.stage or dctx["stage"] or ctx.stage
             if not stage:
                 reject(d.index, "plan or actual unknown: no 'kế hoạch'/'thực hiện' in title, header or file name "
                        "(use --stage)")
                 emitted = None
                 break
-            source = _resolve_source(d, c, anc, ctx)
+            source = explicit_source.get(c.index)
+            if source is None:
+                if anc is None:
+                    anc = ancestors(i)
+                source = _resolve_source(d, c, anc, ctx)
             if c.funding_source == "total" and split_cols:
                 row_flags_extra = ["breakdown_missing"]
             emitted.append((c, stage, c.year or year, source))
-        if emitted:
+        if emitted and total_cols:
             emitted = [e for e in emitted if not (e[0].funding_source == "total" and _support_from_total(
                 d, e[0], counter_cols, total_means) <= 0)]
         if emitted is None:
             continue
         # the same (year, stage, source) twice on one line: two columns meaning the same thing
-        keys = [(y, s, src) for _, s, y, src in emitted]
-        if len(keys) != len(set(keys)):
-            reject(d.index, "two amount columns on this line mean the same source and stage; "
-                   "map them in khuyencong.yaml")
-            continue
+        if len(emitted) > 1:
+            keys = [(y, s, src) for _, s, y, src in emitted]
+            if len(keys) != len(set(keys)):
+                reject(d.index, "two amount columns on this line mean the same source and stage; "
+                       "map them in khuyencong.yaml")
+                continue
         # row total check
         for tc in total_cols:
-            if tc.index in d.amounts and present_split:
-                declared = d.amounts[tc.index].amount_vnd
-                every = sum(d.amounts[c.index].amount_vnd for c in present_split)
-                support = sum(d.amounts[c.index].amount_vnd for c in present_split if c.funding_source != "counterpart")
+            if tc.index in amounts and present_split:
+                declared = amounts[tc.index].amount_vnd
+                every = sum(amounts[c.index].amount_vnd for c in present_split)
+                support = sum(amounts[c.index].amount_vnd for c in present_split if c.funding_source != "counterpart")
                 if declared not in (every, support):
                     warnings.append(f"row {d.index + 1}: column {tc.letter} total {declared:,} ≠ sum of its parts "
                                     f"{every:,}")
-        support_amount = sum(
-            _support_from_total(d, c, counter_cols, total_means) if c.funding_source == "total"
-            else d.amounts[c.index].amount_vnd
-            for c, _, _, s in emitted if s != "counterpart"
-        )
-        counterpart_amount = sum(d.amounts[c.index].amount_vnd for c, _, _, s in emitted if s == "counterpart")
+        support_amount = counterpart_amount = 0
+        for c, _, _, src in emitted:
+            if src == "counterpart":
+                counterpart_amount += amounts[c.index].amount_vnd
+            elif c.funding_source == "total":
+                support_amount += _support_from_total(d, c, counter_cols, total_means)
+            else:
+                support_amount += amounts[c.index].amount_vnd
         for c, stage, year_c, source in emitted:
-            parsed = d.amounts[c.index]
+            parsed = amounts[c.index]
             if c.funding_source == "total":
                 parsed = ParsedAmount(_support_from_total(d, c, counter_cols, total_means), parsed.unit,
                                       parsed.flags)
