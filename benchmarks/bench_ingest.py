@@ -396,8 +396,8 @@ def profile_ingest(corpus: Path, work: Path, jobs: int, top: int = 15) -> str:
     buffer.write("\n-- phases (cumulative seconds under the profiler; they overlap where nested)\n")
     for label, secs in _phases(stats):
         buffer.write(f"  {label:58}{secs:8.2f}\n")
-    buffer.write("\n-- who calls the hottest built-ins\n")
-    stats.sort_stats("tottime").print_callers(r"method 'sub' of 're.Pattern'|text.py.*\(nfc\)|is_dangerous", 8)
+    buffer.write("\n-- who calls the per-cell helpers\n")
+    stats.sort_stats("tottime").print_callers(r"sheet.py.*\((_text|_memo_amount)\)|_scan_xml_block", 8)
 
     # the serial tail: what the main process does in a parallel run (workers are not seen by this profiler)
     main = cProfile.Profile()
@@ -416,7 +416,53 @@ def profile_ingest(corpus: Path, work: Path, jobs: int, top: int = 15) -> str:
     for label, secs in _phases(main_stats):
         if secs and not label.startswith("process_file"):
             buffer.write(f"  {label:58}{secs:8.2f}\n")
+    buffer.write(timeline_ingest(corpus, work, jobs))
     return buffer.getvalue()
+
+
+def timeline_ingest(corpus: Path, work: Path, jobs: int) -> str:
+    """When the main process of a parallel ingest reaches each step (seconds since ingest() was called).
+
+    The profiler cannot see the workers or the writer threads; this shows where the wall time of (c) goes:
+    the worker phase against the per-file work, then the serial tail.
+    """
+    import analysis.ingest as ingest_module
+
+    marks: list[tuple[float, str]] = []
+    started = time.perf_counter()
+
+    def wrap(name: str) -> Any:
+        original = getattr(ingest_module, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            marks.append((time.perf_counter() - started, f"{name} starts"))
+            try:
+                return original(*args, **kwargs)
+            finally:
+                marks.append((time.perf_counter() - started, f"{name} ends"))
+
+        return original, timed
+
+    names = ("collect_files", "_run_parallel", "_combine", "_flag_duplicates", "_build_report")
+    saved = {}
+    for name in names:
+        saved[name], timed = wrap(name)
+        setattr(ingest_module, name, timed)
+    target = work / "profile_timeline"
+    shutil.rmtree(target, ignore_errors=True)
+    try:
+        started = time.perf_counter()
+        result = ingest_module.ingest([corpus], out_dir=target / "out", cache_dir=target / "cache", jobs=jobs,
+                                      cache=True, write=True, progress=False)
+        marks.append((time.perf_counter() - started, "ingest returns (outputs in place)"))
+    finally:
+        for name, original in saved.items():
+            setattr(ingest_module, name, original)
+    per_file = sum(float(f.get("seconds") or 0) for f in result.report["files"])
+    lines = [f"\n-- timeline of a parallel ingest (jobs={jobs}); per-file work {per_file:.2f} s in all "
+             f"= {per_file / max(1, jobs):.2f} s if spread evenly over {jobs} workers"]
+    lines += [f"  {t:7.3f} s  {what}" for t, what in marks]
+    return "\n".join(lines) + "\n"
 
 
 # Functions whose cumulative time tells where ingest spends it: (label, file name, function name).
@@ -431,6 +477,7 @@ PHASES = (
     ("schema.validate (pandera)", "schema.py", "validate"),
     ("_build_report", "ingest.py", "_build_report"),
     ("write_outputs: parquet, csv, xlsx, rejects, report json/html", "ingest.py", "write_outputs"),
+    ("_Outputs.close: wait for the writer threads, rename into place", "ingest.py", "close"),
     ("  safe_export.write_csv (funding.csv + rejects.csv)", "safe_export.py", "write_csv"),
     ("    safe_export.neutralise_frame (formula-injection guard)", "safe_export.py", "neutralise_frame"),
     ("  DataFrame.to_parquet", "frame.py", "to_parquet"),

@@ -610,7 +610,7 @@ def _warm_up() -> None:
     try:
         import importlib
 
-        for name in ("pyarrow.csv", "pyarrow.parquet"):  # the writers of funding.csv and funding.parquet
+        for name in ("pandas", "pyarrow.csv", "pyarrow.parquet"):  # the table and the writers of its files
             importlib.import_module(name)
         from . import report_ingest, schema
 
@@ -701,7 +701,9 @@ def ingest(
         except (OSError, ValueError, KeyError):
             pass
 
-    import pandas as pd  # from here on; imported before the worker pool forks, so the workers inherit it
+    # The workers build Arrow tables and never need pandas: import pyarrow before the pool forks (they
+    # inherit it) and leave pandas to the warm-up thread, which runs while the workers read the files.
+    import pyarrow  # noqa: F401
 
     results: list[FileResult | None] = [None] * len(entries)
     todo: list[int] = []
@@ -755,6 +757,7 @@ def ingest(
     if bar is not None:
         bar.close()
     _WARM_IDLE.wait(timeout=120)  # never two threads in pandera at once
+    import pandas as pd
 
     from .schema import validate  # imported here: the cached path above never needs pandera
 
