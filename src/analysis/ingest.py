@@ -549,6 +549,13 @@ def _init_worker(limits: config.Limits) -> None:
     apply_memory_limit(limits)
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _run_parallel(
     tasks: list[Task],
     jobs: int,
@@ -565,10 +572,13 @@ def _run_parallel(
     from pebble import ProcessExpired, ProcessPool
 
     results: list[FileResult | None] = [None] * len(tasks)
+    # largest files first: a big workbook started last would leave the other workers idle at the end
+    order = sorted(range(len(tasks)), key=lambda i: -_size(tasks[i][0]))
     with ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(limits,)) as pool:
         # the first schedule() starts the pool: its initial workers are forked before it returns
-        futures = [pool.schedule(_run_task_in_worker, args=(task,), timeout=limits.seconds_per_file)
-                   for task in tasks]
+        scheduled = {i: pool.schedule(_run_task_in_worker, args=(tasks[i],), timeout=limits.seconds_per_file)
+                     for i in order}
+        futures = [scheduled[i] for i in range(len(tasks))]
         if on_started is not None:
             on_started()
         for i, future in enumerate(futures):
