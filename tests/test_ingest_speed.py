@@ -206,3 +206,24 @@ def test_file_result_pickles_its_records_as_arrow(tmp_path: Path) -> None:
     back = pickle.loads(pickle.dumps(result))
     assert isinstance(back.records, ingest_module._ArrowRecords) and len(back.records) == result.records.num_rows
     pd.testing.assert_frame_equal(back.frame(), result.frame())
+
+
+def test_cycle_collector_paused_per_file_and_restored() -> None:
+    import gc
+
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        with ingest_module._no_cyclic_gc():
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        gc.disable()  # a caller that disabled it itself keeps it disabled
+        with ingest_module._no_cyclic_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        gc.enable()
+        with pytest.raises(ValueError), ingest_module._no_cyclic_gc():
+            raise ValueError("a bad file")
+        assert gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
