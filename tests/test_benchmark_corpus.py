@@ -21,17 +21,20 @@ ROOT = Path(__file__).resolve().parents[1]
 KEY = ["province", "year", "stage", "funding_source"]
 
 
-def _make_corpus_module() -> ModuleType:
-    """Import benchmarks/make_corpus.py (not a package) by path; registered so its dataclasses resolve."""
-    name = "bench_make_corpus"
+def _benchmark_script(name: str, filename: str) -> ModuleType:
+    """Import a script of benchmarks/ (not a package) by path; registered so its dataclasses resolve."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "make_corpus.py")
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / filename)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def _make_corpus_module() -> ModuleType:
+    return _benchmark_script("bench_make_corpus", "make_corpus.py")
 
 
 def _sums(table: pd.DataFrame) -> dict[tuple[str, int, str, str], tuple[int, int]]:
@@ -80,15 +83,7 @@ def test_generator_is_deterministic_and_skips_when_current(tmp_path: Path) -> No
 
 
 def _bench_module() -> ModuleType:
-    name = "bench_ingest_module"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "bench_ingest.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return _benchmark_script("bench_ingest_module", "bench_ingest.py")
 
 
 def test_one_edited_workbook_is_reread_alone_with_the_same_totals(tmp_path: Path, monkeypatch) -> None:
