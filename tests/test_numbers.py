@@ -399,7 +399,7 @@ AMOUNT_WORDS = st.sampled_from(
 def _check(value: object, unit: Unit | None) -> None:
     start = time.perf_counter()
     result = parse_amount(value, unit)
-    assert time.perf_counter() - start < 0.25
+    assert time.perf_counter() - start < 1.0  # catastrophic backtracking guard, not a speed claim
     assert isinstance(result, ParsedAmount)
     if result.error is not None:
         assert result.amount_vnd is None
