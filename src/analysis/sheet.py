@@ -122,7 +122,7 @@ def _lead(cells: list[object]) -> str:
     return ""
 
 
-_AMOUNTS: dict[tuple[object, str, int], ParsedAmount] = {}
+_AMOUNTS: dict[tuple[object, str, int, int], ParsedAmount] = {}
 
 
 def _memo_amount(value: float | str, unit: Unit) -> ParsedAmount:
@@ -151,7 +151,7 @@ def _memo_amount(value: float | str, unit: Unit) -> ParsedAmount:
             amount = int(whole.replace(".", "")) * unit.multiplier + int(frac.ljust(zeros, "0") or "0")
             if 1_000 <= amount <= config.PLAUSIBLE_MAX_VND and amount <= _INT64_MAX:
                 return ParsedAmount(amount, unit, ())
-    key = (value, unit.key, config.PLAUSIBLE_MAX_VND)
+    key = (value, unit.key, unit.multiplier, config.PLAUSIBLE_MAX_VND)
     found = _AMOUNTS.get(key)
     if found is None:
         found = parse_amount(value, unit)
