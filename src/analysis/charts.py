@@ -17,7 +17,7 @@ import math
 import re
 import string
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, NamedTuple, ParamSpec, TypeVar
@@ -493,6 +493,37 @@ def _default_year(years: Sequence[int], year: int | None) -> int | None:
     return int(max(years)) if len(years) else None
 
 
+def _plan_actual_bars(
+    ax: Axes, x: np.ndarray, values: Mapping[str, pd.Series], text: Callable[[Any], str], lang: str
+) -> tuple[list[Patch], list[Text], float]:
+    """Plan and actual bars side by side at each x, value on top; a category with one stage gets its bar on
+    the tick, and a stage with no value at all gets no bar and no legend entry.
+
+    ``values`` maps 'plan'/'actual' to series aligned with ``x``. Returns legend handles, value labels and the
+    tallest bar.
+    """
+    width = 0.38
+    both = (values["plan"].notna() & values["actual"].notna()).to_numpy()
+    handles: list[Patch] = []
+    texts: list[Text] = []
+    top = 0.0
+    for stage, offset in (("plan", -width / 2), ("actual", width / 2)):
+        part = values[stage]
+        mask = part.notna().to_numpy()
+        if not mask.any():
+            continue
+        heights = part[mask].astype("float64").to_numpy()
+        top = max(top, float(heights.max()))
+        shift = np.where(both, offset, 0.0)[mask]
+        bars = ax.bar(x[mask] + shift, heights, width, color=STAGE_COLORS[stage])
+        for rect, v in zip(bars, part[mask], strict=True):
+            texts.append(
+                _annotate(ax, rect.get_x() + rect.get_width() / 2, rect.get_height(), text(v), dy=4, va="bottom")
+            )
+        handles.append(Patch(color=STAGE_COLORS[stage], label=stage_label(stage, lang)))
+    return handles, texts, top
+
+
 # ---- charts of the tidy table --------------------------------------------------------------------------
 
 
@@ -513,26 +544,9 @@ def chart_support_by_year(
         _no_data(ax, label("label.no_data", lang))
     else:
         x = np.arange(len(er))
-        width = 0.38
-        handles = []
-        both = (er["plan_vnd"].notna() & er["actual_vnd"].notna()).to_numpy()
-        for stage, offset in (("plan", -width / 2), ("actual", width / 2)):
-            vals = er[f"{stage}_vnd"]
-            mask = vals.notna().to_numpy()
-            shift = np.where(both, offset, 0.0)[mask]  # a year with one stage: its bar on the tick
-            bars = ax.bar(x[mask] + shift, vals[mask].astype("float64"), width, color=STAGE_COLORS[stage])
-            for rect, v in zip(bars, vals[mask], strict=True):
-                texts.append(
-                    _annotate(
-                        ax,
-                        rect.get_x() + rect.get_width() / 2,
-                        rect.get_height(),
-                        _amount(v, unit, lang),
-                        dy=4,
-                        va="bottom",
-                    )
-                )
-            handles.append(Patch(color=STAGE_COLORS[stage], label=stage_label(stage, lang)))
+        handles, texts, top = _plan_actual_bars(
+            ax, x, {stage: er[f"{stage}_vnd"] for stage in metrics.STAGES}, lambda v: _amount(v, unit, lang), lang
+        )
         ticks = []
         for year, rate in zip(er["year"], er["execution_rate"], strict=True):
             extra = (
@@ -542,7 +556,6 @@ def chart_support_by_year(
         ax.set_xticks(x, ticks)
         ax.tick_params(axis="x", length=0)
         _y_amount_axis(ax, unit, lang)
-        top = float(np.nanmax(er[["plan_vnd", "actual_vnd"]].astype("float64").to_numpy()))
         ax.set_ylim(0, top * 1.1 if top > 0 else 1)
         _x_categories(ax, len(er))
         _legend_above(ax, handles)
@@ -580,35 +593,11 @@ def chart_projects_by_year(
         _no_data(ax, label("label.no_data", lang))
     else:
         x = np.arange(len(years))
-        width = 0.38
-        handles = []
-        top = 0.0
         per_stage = {
             stage: counts[counts["stage"] == stage].set_index("year")["n_projects"].reindex(years)
             for stage in metrics.STAGES
         }
-        both = (per_stage["plan"].notna() & per_stage["actual"].notna()).to_numpy()
-        for stage, offset in (("plan", -width / 2), ("actual", width / 2)):
-            part = per_stage[stage]
-            mask = part.notna().to_numpy()
-            if not mask.any():
-                continue
-            vals = part[mask].astype("float64").to_numpy()
-            top = max(top, float(vals.max()))
-            shift = np.where(both, offset, 0.0)[mask]  # a year with one stage: its bar on the tick
-            bars = ax.bar(x[mask] + shift, vals, width, color=STAGE_COLORS[stage])
-            for rect, v in zip(bars, vals, strict=True):
-                texts.append(
-                    _annotate(
-                        ax,
-                        rect.get_x() + rect.get_width() / 2,
-                        rect.get_height(),
-                        fmt.format_count(v, lang),
-                        dy=4,
-                        va="bottom",
-                    )
-                )
-            handles.append(Patch(color=STAGE_COLORS[stage], label=stage_label(stage, lang)))
+        handles, texts, top = _plan_actual_bars(ax, x, per_stage, lambda v: fmt.format_count(v, lang), lang)
         ticks = []
         for year in years:
             rows = avg[(avg["year"] == year)].dropna(subset=["avg_support_vnd"])

@@ -94,12 +94,7 @@ class _ArrowRecords:
         return cls(sink.getvalue().to_pybytes(), table.num_rows)
 
     def to_table(self) -> Any:
-        import pyarrow as pa
-
-        return pa.ipc.open_stream(self.data).read_all()
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.to_table().to_pandas()
+        return _arrow().ipc.open_stream(self.data).read_all()
 
 
 @dataclass
@@ -126,13 +121,6 @@ class FileResult:
             with contextlib.suppress(Exception):  # an odd column Arrow cannot hold: plain pickle instead
                 state["records"] = _ArrowRecords.from_records(records)
         return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-
-    def frame(self) -> pd.DataFrame:
-        """This file's records as a tidy-table DataFrame (they are kept as Arrow until combined)."""
-        return _combine([self.records])
 
     def report(self) -> dict[str, Any]:
         return {
@@ -845,36 +833,26 @@ def _arrow_to_frame(table: Any) -> pd.DataFrame:
 
 
 def _combine(parts: list[Any]) -> pd.DataFrame:
-    """One table from every file's records, in file order (DataFrames, or Arrow records from workers)."""
+    """One table from every file's records, in file order (Arrow tables, pickled Arrow, or DataFrames)."""
     import pandas as pd
 
     from .schema import empty_table, enforce_types
 
-    parts = [p for p in parts if len(p)]
-    if not parts:
+    pa = _arrow()
+    tables = [
+        p.to_table() if isinstance(p, _ArrowRecords)
+        else pa.Table.from_pandas(p, preserve_index=False) if isinstance(p, pd.DataFrame)
+        else p
+        for p in parts
+        if len(p)
+    ]
+    if not tables:
         return empty_table()
-    frames: list[pd.DataFrame] = []
-    run: list[Any] = []  # consecutive Arrow parts are concatenated as Arrow and converted once
-
-    def flush() -> None:
-        if run:
-            import pyarrow as pa
-
-            tables = [p.to_table() if isinstance(p, _ArrowRecords) else p for p in run]
-            try:
-                frames.append(_arrow_to_frame(pa.concat_tables(tables, promote_options="permissive")))
-            except (pa.ArrowInvalid, pa.ArrowTypeError):  # incompatible column types: convert one by one
-                frames.extend(_arrow_to_frame(t) for t in tables)
-            run.clear()
-
-    for part in parts:
-        if isinstance(part, _ArrowRecords) or not isinstance(part, pd.DataFrame):  # Arrow (bytes or table)
-            run.append(part)
-        else:
-            flush()
-            frames.append(part)
-    flush()
-    return enforce_types(frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True))
+    try:
+        frame = _arrow_to_frame(pa.concat_tables(tables, promote_options="permissive"))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # incompatible column types: convert one by one
+        frame = pd.concat([_arrow_to_frame(t) for t in tables], ignore_index=True)
+    return enforce_types(frame)
 
 
 def _flag_duplicates(table: pd.DataFrame) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -812,23 +813,12 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
                        if c.funding_source in ("national", "local", "counterpart")}
     group_program: dict[int, tuple[str, str] | None] = {}  # parent → programme named by the nearest group
 
-    def program_of(i: int, d: _Row, dctx: dict[str, Any], record_type: str) -> tuple[str, str]:
-        """_resolve_program, with the walk up the groups done once per group rather than once per line."""
-        if dctx["program_cell"] or record_type == "allocation":
-            return _resolve_program(d, dctx, ancestors(i), record_type)
-        if d.parent not in group_program:
-            found = None
-            for a in ancestors(i):
-                code = classify.classify_program(a.label)
-                if code:
-                    found = (code, a.label)
-                    break
-            group_program[d.parent] = found
-        found = group_program[d.parent]
-        if found is not None:
-            return found
-        code = classify.classify_program(d.label)
-        return (code, d.label) if code else ("", "")
+    def program_of_group(i: int) -> tuple[str, str] | None:
+        """The walk up the groups, once per group rather than once per line (lines of a group share it)."""
+        parent = data[i].parent
+        if parent not in group_program:
+            group_program[parent] = _group_program(ancestors(i))
+        return group_program[parent]
 
     for i in leaves:
         d = data[i]
@@ -844,7 +834,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             reject(d.index, f"{missing} unknown: not in the title, sheet or file name (use --{missing})")
             continue
         record_type = "allocation" if is_allocation_sheet or classify.is_source_label(d.label) else "project"
-        program, program_label = program_of(i, d, dctx, record_type)
+        program, program_label = _resolve_program(d, dctx, lambda i=i: program_of_group(i), record_type)
         district = classify.normalise_district(dctx["place"]) if dctx["place"] else ""
         emitted = []
         row_flags_extra: list[str] = []
@@ -963,8 +953,22 @@ def _resolve_source(d: _Row, c: Column, anc: list[_Row], ctx: SheetContext) -> s
     return "unspecified"
 
 
-def _resolve_program(d: _Row, dctx: dict[str, Any], anc: list[_Row], record_type: str) -> tuple[str, str]:
-    """Programme column → (allocation) the line's own label → enclosing group → the project title."""
+def _group_program(anc: list[_Row]) -> tuple[str, str] | None:
+    """(code, label) of the nearest enclosing group whose label names a programme."""
+    for a in anc:
+        code = classify.classify_program(a.label)
+        if code:
+            return code, a.label
+    return None
+
+
+def _resolve_program(
+    d: _Row, dctx: dict[str, Any], group: Callable[[], tuple[str, str] | None], record_type: str
+) -> tuple[str, str]:
+    """Programme column → (allocation) the line's own label → enclosing group → the project title.
+
+    ``group`` gives the enclosing group's programme (see _group_program); it is only called when needed.
+    """
     if dctx["program_cell"]:
         code = classify.classify_program(dctx["program_cell"])
         if code:
@@ -973,10 +977,9 @@ def _resolve_program(d: _Row, dctx: dict[str, Any], anc: list[_Row], record_type
         code = classify.classify_program(d.label)
         if code:
             return code, d.label
-    for a in anc:
-        code = classify.classify_program(a.label)
-        if code:
-            return code, a.label
+    found = group()
+    if found is not None:
+        return found
     code = classify.classify_program(d.label)
     return (code, d.label) if code else ("", "")
 
