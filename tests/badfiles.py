@@ -559,6 +559,13 @@ def make_bad_corpus(directory: Path, dangerous: bool = True) -> dict[str, Expect
     )
     exp["far_cell.xlsx"] = ("refused", "too_many_cells")  # calamine would request ~550 GB and abort
 
+    # the same far cell with a newline before r=: calamine still reads the reference; the scan must too
+    _handmade_xlsx(
+        d / "far_cell_newline.xlsx",
+        _sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c\nr="XFD1048576"><v>2</v></c></row>'),
+    )
+    exp["far_cell_newline.xlsx"] = ("refused", "too_many_cells")
+
     _handmade_xlsx(
         d / "two_million_cells.xlsx",
         _sheet_xml(

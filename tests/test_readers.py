@@ -115,12 +115,49 @@ def test_formula_scan_takes_the_regex_path_for_ordinary_writers(tmp_path: Path, 
 
     monkeypatch.setattr(readers, "_scan_sheet_sax", no_sax)
     with zipfile.ZipFile(path) as zf, zf.open("xl/worksheets/sheet1.xml") as member:
-        ext = readers._scan_sheet_xml(member)
+        ext = readers._scan_sheet_xml(member, exact=True)
     assert ext is not readers._FALLBACK
     assert ext.formulas is not None and len(ext.formulas) == 1000
     assert ext.no_value == ext.formulas  # openpyxl stores no cached values
     assert (ext.max_row, ext.max_col) == (999, 4)
     assert read_workbook(path).sheets[0].formula_cells == ext.formulas
+
+
+def test_small_sheets_are_bounded_without_matching_every_cell(tmp_path: Path, monkeypatch) -> None:
+    """Cells within A1:Z9999 are bounded by one search; the per-cell regex runs only for other sheets."""
+    path = _xlsx(tmp_path / "small.xlsx", lambda wb: [wb.active.append([i, f"Đề án {i}", 1.5]) for i in range(50)])
+    calls: list[bytes] = []
+    original = readers._CELL_TAG_RE
+
+    class Spy:
+        def findall(self, data: bytes) -> list:
+            calls.append(data)
+            return original.findall(data)
+
+    monkeypatch.setattr(readers, "_CELL_TAG_RE", Spy())
+    with zipfile.ZipFile(path) as zf:
+        bounded = readers._scan_sheet_xml(zf.open("xl/worksheets/sheet1.xml"))
+        assert calls == []
+        exact = readers._scan_sheet_xml(zf.open("xl/worksheets/sheet1.xml"), exact=True)
+    assert bounded.bounded and (bounded.max_row, bounded.max_col) == (9998, 25)
+    assert not exact.bounded and (exact.max_row, exact.max_col) == (49, 2)
+    assert read_workbook(path).sheets[0].rows[49] == [49, "Đề án 49", 1.5]
+
+
+def test_many_small_sheets_over_the_bounded_budget_are_measured_not_refused(tmp_path: Path) -> None:
+    """80 sheets x the small-sheet bound exceeds 20 M cells, their real content does not: rescanned, read."""
+
+    def build(wb: openpyxl.Workbook) -> None:
+        wb.active.append(["STT", "Tên đề án"])
+        for i in range(79):
+            wb.create_sheet(f"Trang {i + 2}").append([i, "x"])
+
+    wb = read_workbook(_xlsx(tmp_path / "many.xlsx", build), Limits(max_cells=20_000_000))
+    assert len(wb.sheets) == 80 and wb.sheets[-1].rows == [[78, "x"]]
+    with pytest.raises(FileRefused) as refused:
+        read_workbook(tmp_path / "many.xlsx", Limits(max_cells=100))
+    assert refused.value.code == "too_many_cells"
+    assert refused.value.detail == "sheets together span 102 cells (limit 100)"  # real sizes, not bounds
 
 
 def test_sheet_names_and_kinds_follow_the_workbook(tmp_path: Path) -> None:

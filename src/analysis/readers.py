@@ -491,6 +491,7 @@ class _Extent:
     formulas: set[tuple[int, int]] | None = None
     no_value: set[tuple[int, int]] = field(default_factory=set)
     declared: str | None = None
+    bounded: bool = False  # max_row/max_col are the small-sheet bound, not the exact extent (see _SMALL_CELL_RE)
 
     @property
     def cells(self) -> int:
@@ -650,15 +651,24 @@ _FORMULA_CELL_RE = re.compile(
     rb'<c r="([A-Z]{1,4})([0-9]{1,9})"([^>/]*)><f(?:\s[^>]*)?(?:/>|>[^<]*</f>)(<v>([^<]*)</v>)?'
 )
 _T_STR_RE = re.compile(rb'\st="(?:str|inlineStr)"')
+# The cheap check: a cell tag that is not `<c r="A1".."Z9999" ...>` — a wider or longer sheet, r= not first, r=
+# after a newline or tab (calamine reads `<c\nr="XFD1048576">`), no r= at all. When a block has none, its
+# extent is bounded by 9 999 rows x 26 columns without looking at each cell; otherwise it is scanned exactly.
+_OUTSIDE_SMALL_RE = re.compile(rb'<c(?:>|\s(?!r="[A-Z][0-9]{1,4}"[^>/]*/?>))')
+_SMALL_ROWS, _SMALL_COLS = 9_999, 26
+_ODD_CELL_SPACE_RE = re.compile(rb"<c[\t\r\n]")
 _DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]{1,40})"')
 _PREFIXED_ROOT_RE = re.compile(rb"<\w+:(?:worksheet|chartsheet|dialogsheet|macrosheet)\b")
 
 
-def _scan_sheet_xml(member: IO[bytes]) -> _Extent:
-    """Real extents and formula cells of a sheet XML in one streaming pass (regex; SAX as fallback).
+def _scan_sheet_xml(member: IO[bytes], exact: bool = False) -> _Extent:
+    """Extents and formula cells of a sheet XML in one streaming pass (regex; SAX as fallback).
 
-    Only cells that can carry a value (not self-closing ``<c .../>``) count, as calamine skips empties.
-    Files whose cells omit ``r=`` or whose tags carry a namespace prefix use the exact SAX scan.
+    By default a block of ordinary cells within A1:Z9999 is only bounded (``bounded``: 9 999 rows x 26
+    columns), which is all the cell budget needs and costs one regex search instead of one match per cell;
+    ``exact=True`` (or any cell outside that) gives the real extent. Only cells that can carry a value (not
+    self-closing ``<c .../>``) count, as calamine skips empties. Files whose cells omit ``r=`` or whose tags
+    carry a namespace prefix use the exact SAX scan.
     """
     ext = _Extent(formulas=set())
     buf = b""
@@ -679,7 +689,7 @@ def _scan_sheet_xml(member: IO[bytes]) -> _Extent:
                 return _FALLBACK
             m = _DIMENSION_RE.search(data[:8192])
             ext.declared = m.group(1).decode("ascii", "replace") if m else None
-        if not _scan_xml_block(data, ext):
+        if not _scan_xml_block(data, ext, exact):
             return _FALLBACK
         if not chunk:
             return ext
@@ -688,17 +698,27 @@ def _scan_sheet_xml(member: IO[bytes]) -> _Extent:
 _FALLBACK = _Extent(max_row=-2)  # sentinel: "redo this sheet with the exact SAX scan"
 
 
-def _scan_xml_block(data: bytes, ext: _Extent) -> bool:
+def _scan_xml_block(data: bytes, ext: _Extent, exact: bool = False) -> bool:
     """Update ``ext`` from complete rows in ``data``; False when the exact (SAX) scan is needed.
 
-    One regex pass over the cells (reference + self-closing or not) and one short pass per formula: the
-    scan runs on every sheet before calamine, so it must cost well under calamine's own parse.
+    One regex search for cells outside the small-sheet bound (usually none: then the bound is the extent),
+    else one regex pass over the cells, plus one short pass per formula: the scan runs on every sheet
+    before calamine, so it must cost well under calamine's own parse.
     """
-    n_cells = data.count(b"<c ") + data.count(b"<c>")
-    cells = _CELL_TAG_RE.findall(data)
-    if len(cells) != n_cells:
-        return False  # cells without r=, r= not first, or an unusual reference
-    cols = {col for col, _, slash in cells if not slash}
+    if not exact and _OUTSIDE_SMALL_RE.search(data) is None:
+        if b"<c " in data:
+            ext.max_row = max(ext.max_row, _SMALL_ROWS - 1)
+            ext.max_col = max(ext.max_col, _SMALL_COLS - 1)
+            ext.bounded = True
+        cols = None
+    else:
+        if _ODD_CELL_SPACE_RE.search(data):
+            return False  # `<c\nr="...">`: not counted below, but calamine reads it
+        n_cells = data.count(b"<c ") + data.count(b"<c>")
+        cells = _CELL_TAG_RE.findall(data)
+        if len(cells) != n_cells:
+            return False  # cells without r=, r= not first, or an unusual reference
+        cols = {col for col, _, slash in cells if not slash}
     if cols:
         best_col = max(cols, key=lambda s: (len(s), s))
         ext.max_col = max(ext.max_col, _ref_to_rc(best_col, b"1")[1])
@@ -1056,15 +1076,21 @@ def _prescan(path: Path, fmt: str, limits: Limits) -> _Prescan:
         scanned: dict[str, _Extent] = {}
         for part in sorted(candidates & members):
             if fmt == "xlsb":
-                ext = _scan_xlsb_sheet(zf.read(part))
+                scanned[part] = _scan_xlsb_sheet(zf.read(part))
             else:
-                with zf.open(part) as member:
-                    ext = _scan_sheet_xml(member)
-                if ext is _FALLBACK:
-                    with zf.open(part) as member:
-                        ext = _scan_sheet_sax(member)
-            scanned[part] = ext
+                scanned[part] = _scan_xml_part(zf, part)
         names = {part: name for name, part in reversed(sheets)}
+        if any(ext.bounded for ext in scanned.values()):
+            # bounds are enough when they fit the budget and no declared dimension needs the real extent
+            probe = _Budget(path, limits)
+            try:
+                for part, ext in scanned.items():
+                    probe.charge(names.get(part, part), ext.max_row + 1, ext.max_col + 1)
+                rescan = [p for p, ext in scanned.items() if ext.bounded and _declared_cells(ext) > limits.max_cells]
+            except FileRefused:
+                rescan = [p for p, ext in scanned.items() if ext.bounded]
+            for part in rescan:
+                scanned[part] = _scan_xml_part(zf, part, exact=True)
         for part, ext in scanned.items():
             budget.charge(names.get(part, part), ext.max_row + 1, ext.max_col + 1)
         for name, part in sheets:
@@ -1072,6 +1098,26 @@ def _prescan(path: Path, fmt: str, limits: Limits) -> _Prescan:
                 _warn_declared(scanned[part], name, limits, out.warnings)
                 out.by_name[_nfc(name)] = scanned[part]
     return out
+
+
+def _scan_xml_part(zf: zipfile.ZipFile, part: str, exact: bool = False) -> _Extent:
+    """One sheet part: the regex scan, or the exact SAX scan when the regex scan cannot be trusted."""
+    with zf.open(part) as member:
+        ext = _scan_sheet_xml(member, exact)
+    if ext is _FALLBACK:
+        with zf.open(part) as member:
+            ext = _scan_sheet_sax(member)
+    return ext
+
+
+def _declared_cells(ext: _Extent) -> int:
+    """Cells of the declared <dimension> (0 when absent or unreadable)."""
+    if not ext.declared or ":" not in ext.declared:
+        return 0
+    first, last = (_parse_ref(p) for p in ext.declared.split(":", 1))
+    if first is None or last is None:
+        return 0
+    return (last[0] - first[0] + 1) * (last[1] - first[1] + 1)
 
 
 def _check_well_formed(zf: zipfile.ZipFile, part: str, path: Path) -> None:
@@ -1111,13 +1157,7 @@ def _check_shared_strings(zf: zipfile.ZipFile, path: Path) -> None:
 
 def _warn_declared(ext: _Extent, name: str, limits: Limits, warnings: list[str]) -> None:
     """Declared <dimension> is untrusted (calamine ignores it); say so when it is absurd."""
-    if not ext.declared or ":" not in ext.declared:
-        return
-    first, last = (_parse_ref(p) for p in ext.declared.split(":", 1))
-    if first is None or last is None:
-        return
-    declared = (last[0] - first[0] + 1) * (last[1] - first[1] + 1)
-    if declared > limits.max_cells:
+    if _declared_cells(ext) > limits.max_cells:
         warnings.append(
             f"sheet {name!r}: declared dimension {ext.declared} ignored (real content {ext.max_row + 1} rows"
             f" x {ext.max_col + 1} columns)"
