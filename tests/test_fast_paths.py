@@ -7,6 +7,7 @@ cases that made a shortcut fall back (ambiguous separators, int64 overflow, impl
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import unicodedata
@@ -53,6 +54,13 @@ def test_amount_shortcuts_equal_parse_amount(unit) -> None:
         digits = "".join(rng.choice("0123456789") for _ in range(rng.choice([0, 0, 1, 2, 3, 4, 6, 9, 10])))
         values.append(_vn(rng.randint(0, 10 ** rng.randint(0, 16)), digits))
         values.append(f"{rng.randint(0, 10**9)},{digits}" if digits else str(rng.randint(0, 10**9)))
+    # the edges of the arithmetic float window, and floats one step away from short decimals
+    for m in (1_000, 1_000_000, 1_000_000_000):
+        for edge in (1e-4, 2.0**50 / m, 0.30000000000000004, 0.1 + 0.2, 1 / 3):
+            values += [edge, math.nextafter(edge, 0), math.nextafter(edge, math.inf)]
+    for _ in range(5_000):
+        short = rng.randint(0, 10**15) / 10 ** rng.randint(0, 10)
+        values += [short, math.nextafter(short, math.inf), math.nextafter(short, 0)]
     for value in values:
         assert _memo_amount(value, unit) == parse_amount(value, unit), value
 

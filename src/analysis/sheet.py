@@ -135,6 +135,15 @@ def _memo_amount(value: float | str, unit: Unit) -> ParsedAmount:
     of the key, as tests may change it.
     """
     if type(value) is float and value >= 0:
+        # Arithmetic form of the same rule: inside _EXACT_FLOAT_WINDOW at most one decimal with ≤ zeros places
+        # rounds to the float (its spacing is finer than 10^-zeros) and value x multiplier < 2^50 rounds to
+        # that integer; so when round(value x m) / m gives the float back, it is what repr would spell.
+        window = _EXACT_FLOAT_WINDOW.get(unit.multiplier)
+        if window is not None and window[0] <= value < window[1]:
+            m = unit.multiplier
+            amount = round(value * m)
+            if amount / m == value:
+                return ParsedAmount(amount, unit, ())
         text = repr(value)
         whole, _, frac = text.partition(".")
         if whole.isdigit() and frac.isdigit() and len(whole) < 16:
@@ -165,6 +174,8 @@ _INT64_MAX = 2**63 - 1
 # '1.234.567' (≥ 2 dot groups) or '1.234,5' / '147,19' (decimal comma); '43,735' is ambiguous: excluded below
 _PLAIN_VN_NUMBER_RE = re.compile(r"([1-9]\d{0,2}(?:\.\d{3}){2,})|([1-9]\d{0,2}(?:\.\d{3})+|0|[1-9]\d{0,14}),(\d+)")
 _ZEROS = {1: 0, 1_000: 3, 1_000_000: 6, 1_000_000_000: 9}
+# [low, high) where the arithmetic float shortcut is exact: repr is positional from 1e-4, value x m < 2^50
+_EXACT_FLOAT_WINDOW = {m: (1e-4, 2.0**50 / m) for m in (1_000, 1_000_000, 1_000_000_000)}
 
 
 _ROMAN_RE = re.compile(r"^(?=[IVXL])(X{0,3})(IX|IV|V?I{0,3})$")
@@ -286,14 +297,19 @@ def _drop_text_columns(
     kept = []
     for c in amount_cols:
         readable = unreadable = 0
-        for r in range(layout.first_data_row, min(len(rows), layout.first_data_row + 300)):
-            value = rows[r][c.index] if c.index < len(rows[r]) else None
-            if is_blank(value):
+        ci = c.index
+        for row in rows[layout.first_data_row : layout.first_data_row + 300]:
+            value = row[ci] if ci < len(row) else None
+            t = type(value)
+            if t is int or t is float:  # the usual case first (bool is neither)
+                readable += 1
+                continue
+            if value is None or (t is str and not value.strip()):
                 continue
             if _is_number(value):
                 readable += 1
                 continue
-            parsed = _memo_amount(value, UNITS["dong"]) if type(value) is str else parse_amount(value, UNITS["dong"])
+            parsed = _memo_amount(value, UNITS["dong"]) if t is str else parse_amount(value, UNITS["dong"])
             if parsed.error:
                 unreadable += 1
             elif parsed.amount_vnd is not None:
