@@ -1293,11 +1293,7 @@ def _read_calamine(path: Path, fmt: str, limits: Limits, pre: _Prescan, warnings
             no_value = ext.no_value if ext is not None else set()
             _pad_grid(rows, no_value)
             merged = _clip_merged([(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])], rows)
-            if no_value:
-                warnings.append(
-                    f"sheet {name!r}: {len(no_value)} formula(s) without a cached value (file saved by a "
-                    "non-Excel tool); those cells are empty"
-                )
+            # formulas without a cached value are reported per sheet by sheet._check_formulas (once)
             sheets.append(
                 Sheet(
                     name=name,
