@@ -285,6 +285,27 @@ def test_parameters_reach_the_kernel(built: SimpleNamespace) -> None:
     assert len(injected) == 1 and "data_dir" in injected[0].source
 
 
+def test_without_province_the_pages_name_the_one_province_in_the_data(
+    built: SimpleNamespace, tmp_path: Path
+) -> None:
+    """The notebooks' own default province may differ from the data; the scope must never say 'all'."""
+    kwargs = {**built.kwargs, "province": None, "out_dir": tmp_path / "out", "processed_dir": tmp_path / "p"}
+    build_reports(**kwargs)
+    page = (tmp_path / "out" / "html" / "01_tong_quan.html").read_text(encoding="utf-8")
+    assert "PARAMS Bình Dương [2016, 2017] vi 2016" in page
+    index = (tmp_path / "out" / "html" / "index.html").read_text(encoding="utf-8")
+    assert "Bình Dương" in index and "tất cả các tỉnh" not in index
+
+
+def test_without_province_several_provinces_stop_with_their_names(built: SimpleNamespace, tmp_path: Path) -> None:
+    two = pd.concat([_tidy_table(), _tidy_table().assign(province="Đồng Nai")], ignore_index=True)
+    kwargs = {**built.kwargs, "province": None, "out_dir": tmp_path / "out", "processed_dir": tmp_path / "p",
+              "ingest_fn": lambda *a, **k: SimpleNamespace(table=two, rejects=pd.DataFrame(), report={})}
+    with pytest.raises(ReportError, match=r"dữ liệu có 2 tỉnh \(Bình Dương, Đồng Nai\).*--province"):
+        build_reports(**kwargs)
+    assert not (tmp_path / "out" / "html" / "index.html").exists()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["01_tong_quan", "02_phuong_phap", "index"])
 def test_pages_load_nothing_from_the_network(built: SimpleNamespace, name: str) -> None:

@@ -1101,6 +1101,12 @@ def build_reports(
     if table is None:
         table = pd.DataFrame()
     report = getattr(ingest_result, "report", None) or {}
+    if not province:
+        # the pages are about one province: name the one in the data (the notebooks' own default may be
+        # another), and never label one province's pages 'all provinces'
+        province = _only_province(table)
+        if province:
+            params["province"] = province
     in_scope = _in_scope(table, province, year_list)
     if illustrative is None:
         illustrative = bool(isinstance(report, dict) and report.get("illustrative")) or _from_samples(
@@ -1267,6 +1273,20 @@ def _as_completed(futures: Mapping[Future[Any], Path]) -> Iterable[Future[Any]]:
         except CancelledError:
             continue
         yield future
+
+
+def _only_province(table: pd.DataFrame) -> str | None:
+    """The province of a table that holds one; ReportError naming them when it holds several (None: empty)."""
+    if table.empty or "province" not in table.columns:
+        return None
+    found = sorted(str(p) for p in table["province"].dropna().unique() if str(p).strip())
+    if len(found) <= 1:
+        return found[0] if found else None
+    shown = ", ".join(found[:6]) + (", …" if len(found) > 6 else "")
+    raise ReportError(
+        f"dữ liệu có {len(found)} tỉnh ({shown}): chọn một tỉnh cho bộ báo cáo, ví dụ --province \"{found[0]}\" "
+        f"(the data covers {len(found)} provinces: choose one with --province)"
+    )
 
 
 def _in_scope(table: pd.DataFrame, province: str | None, years: Sequence[int] | None) -> pd.DataFrame:
