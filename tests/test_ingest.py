@@ -182,6 +182,19 @@ def test_cli_exit_codes_and_no_traceback(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
 
+def test_cli_says_rejected_rows_in_vietnamese_by_default_and_english_on_request(tmp_path: Path) -> None:
+    path, _ = fx.bad_amount(tmp_path)
+    said = {}
+    for lang in ("vi", "en"):
+        run = subprocess.run(
+            [sys.executable, "-m", "analysis", "ingest", str(path), "--out", str(tmp_path / lang), "--lang", lang],
+            capture_output=True, text=True, timeout=120,
+        )
+        said[lang] = next(line for line in run.stderr.splitlines() if "chưa xác định" in line)
+    assert "| trang 'KH' | dòng 5 | cột C | giá trị 'chưa xác định': không phải số: có chữ" in said["vi"]
+    assert "| sheet 'KH' | row 5 | column C | value 'chưa xác định': not a number" in said["en"]
+
+
 def test_interrupted_write_leaves_previous_outputs_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import hashlib
 

@@ -112,11 +112,14 @@ def test_ingest_overview_accounts_for_every_row(tmp_path: Path) -> None:
 def test_rejects_and_sources_markdown(tmp_path: Path) -> None:
     assert list(notebook.rejects(tmp_path).columns)[:3] == ["source_file", "source_sheet", "source_row"]
     (tmp_path / notebook.REJECTS_FILE).write_text(
-        "\ufeffsource_file,source_sheet,source_row,column,value,reason\na.xlsx,S1,12,F,1.2.3,not a number\n",
+        "\ufeffsource_file,source_sheet,source_row,column,value,reason\n"
+        "a.xlsx,S1,12,F,1.2.3,malformed number (column F 'KCQG')\n",
         encoding="utf-8",
     )
     rej = notebook.rejects(tmp_path)
     assert rej.loc[0, "source_row"] == 12 and rej.loc[0, "value"] == "1.2.3"
+    assert rej.loc[0, "reason"] == "số viết sai dạng (cột F «KCQG»)"
+    assert notebook.rejects(tmp_path, "en").loc[0, "reason"] == "malformed number (column F 'KCQG')"
     text = notebook.sources_markdown(
         ["Báo *A* (TTKC); https://x.vn/a_b.html", "https://x.vn/a_b.html", "", None], "vi"
     )

@@ -70,8 +70,10 @@ def _ingest(args: argparse.Namespace) -> int:
         cache=not args.no_cache,
         progress=None,
     )
+    if args.lang == "vi":
+        from .report_ingest import message_vi
     for line in result.report.get("messages", []):
-        print(line, file=sys.stderr)
+        print(message_vi(line) if args.lang == "vi" else line, file=sys.stderr)
     for line in result.report.get("validation_failures", []):
         print(f"schema: {line}", file=sys.stderr)
     where = result.out_dir or ""

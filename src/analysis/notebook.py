@@ -181,9 +181,10 @@ def ingest_overview(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFr
     return out
 
 
-def rejects(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def rejects(data_dir: str | os.PathLike[str] | None = None, lang: str = "vi") -> pd.DataFrame:
     """The rows the ingest rejected (rejects.csv): source_file, source_sheet, source_row, column, value,
-    reason. Empty (with those columns) when nothing was rejected or there is no file."""
+    reason (in Vietnamese unless lang='en'; the file keeps the English, stable for tools). Empty (with those
+    columns) when nothing was rejected or there is no file."""
     columns = ["source_file", "source_sheet", "source_row", "column", "value", "reason"]
     path = processed_dir(data_dir) / REJECTS_FILE
     if not path.is_file():
@@ -191,6 +192,10 @@ def rejects(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     out = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     if "source_row" in out:
         out["source_row"] = pd.to_numeric(out["source_row"], errors="coerce").astype("Int64")
+    if lang == "vi" and "reason" in out:
+        from .report_ingest import reason_vi
+
+        out["reason"] = out["reason"].map(reason_vi)
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -61,6 +62,96 @@ WARNINGS_VI: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# Why a row was rejected (rejects.csv / ingest_report.json keep the English, stable for tools) → Vietnamese.
+_AMOUNT_REASONS_VI: list[tuple[str, str]] = [
+    (r"amount out of range", "số tiền vượt giới hạn"),
+    (r"text too long for an amount", "chữ quá dài, không phải số tiền"),
+    (r"text too long for a count", "chữ quá dài, không phải số đề án"),
+    (r"no number", "không có số"),
+    (r"date, not an amount", "là ngày giờ, không phải số tiền"),
+    (r"date, not a count", "là ngày giờ, không phải số đề án"),
+    (r"duration, not an amount", "là khoảng thời gian, không phải số tiền"),
+    (r"percentage, not an amount", "là tỉ lệ phần trăm, không phải số tiền"),
+    (r"range, not a single amount", "là một khoảng, không phải một số tiền"),
+    (r"not a number: unexpected word (.+)", r"không phải số: có chữ \1"),
+    (r"unexpected character (.+)", r"có ký tự lạ \1"),
+    (r"misplaced qualifier (.+)", r"chữ \1 đặt sai chỗ"),
+    (r"misplaced unit (.+)", r"đơn vị \1 đặt sai chỗ"),
+    (r"malformed fraction", "phân số viết sai"),
+    (r"malformed number", "số viết sai dạng"),
+    (r"two units in one amount", "hai đơn vị trong một số tiền"),
+    (r"several numbers", "nhiều số trong một ô"),
+    (r"not a finite number", "không phải số hữu hạn"),
+    (r"not a whole number", "không phải số nguyên"),
+    (r"boolean", "giá trị đúng/sai, không phải số"),
+    (r"not a count: (.+)", r"không phải số đề án: \1"),
+    (r"approximate count: (.+)", r"số đề án ước chừng: \1"),
+    (r"range (\S+)", r"là một khoảng \1, không phải một số"),
+    (r"unsupported type (\w+)", r"kiểu dữ liệu \1 không đọc được"),
+    (r"unreadable \((\w+)\)", r"không đọc được (\1)"),
+]
+REASONS_VI: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"^no table header recognised in this sheet.*"),
+     lambda m: "không nhận ra dòng tiêu đề cột của trang này (khai báo trong khuyencong.yaml)"),
+    (re.compile(r"^(year|province) unknown: not in the title, sheet or file name \(use --(\w+)\)$"),
+     lambda m: f"không rõ {'năm' if m[1] == 'year' else 'tỉnh'}: tiêu đề, tên trang và tên tệp đều không ghi "
+               f"(dùng --{m[2]})"),
+    (re.compile(r"^plan or actual unknown.*"),
+     lambda m: "không rõ là kế hoạch hay thực hiện: tiêu đề, dòng tiêu đề cột và tên tệp đều không ghi (dùng --stage)"),
+    (re.compile(r"^amounts without a label or number, and they are not the sum of the table$"),
+     lambda m: "có số tiền nhưng không có tên hay số thứ tự, và không phải tổng của bảng"),
+    (re.compile(r"^two amount columns on this line mean the same source and stage.*"),
+     lambda m: "hai cột số tiền trên dòng này cùng nguồn và cùng giai đoạn; khai báo cột trong khuyencong.yaml"),
+    (re.compile(r"^cannot read the number of projects: (.+)$"),
+     lambda m: f"không đọc được số đề án: {_plain_reason_vi(m[1])}"),
+    (re.compile(r"^negative amount \(column (\w+) '(.*)'\)$"), lambda m: f"số tiền âm (cột {m[1]} «{m[2]}»)"),
+    (re.compile(r"^(.+) \(column (\w+) '(.*)'\)$"), lambda m: f"{_plain_reason_vi(m[1])} (cột {m[2]} «{m[3]}»)"),
+]
+_MESSAGE_RE = re.compile(
+    r"^(?P<file>.+?) \| sheet '(?P<sheet>.*)' \| row (?P<row>\d+)(?: \| column (?P<column>\w+))?"
+    r"(?: \| value '(?P<value>.*)')?: (?P<text>.*)$",
+    re.DOTALL,
+)
+_RECON_RE = re.compile(r"^declared ([\d,-]+) đồng ≠ computed ([\d,-]+) đồng \((.+)\)$")
+
+
+def _plain_reason_vi(text: str) -> str:
+    for pattern, template in _AMOUNT_REASONS_VI:
+        m = re.fullmatch(pattern, text)
+        if m:
+            return m.expand(template)
+    return text
+
+
+def reason_vi(reason: str) -> str:
+    """Vietnamese wording of why a row was rejected (unknown reasons are shown as stored)."""
+    for pattern, wording in REASONS_VI:
+        m = pattern.match(reason)
+        if m:
+            return wording(m)
+    return _plain_reason_vi(reason)
+
+
+def message_vi(line: str) -> str:
+    """One ingest message line ('file | sheet 'X' | row 5 | column C | value 'v': reason') in Vietnamese."""
+    m = _MESSAGE_RE.match(line)
+    if m is None:
+        return line
+    parts = [m["file"], f"trang '{m['sheet']}'", f"dòng {m['row']}"]
+    if m["column"]:
+        parts.append(f"cột {m['column']}")
+    if m["value"] is not None:
+        parts.append(f"giá trị '{m['value']}'")
+    text = m["text"]
+    recon = _RECON_RE.match(text)
+    if recon:
+        declared, computed = (v.replace(",", ".") for v in recon.group(1, 2))
+        text = f"ghi {declared} đồng ≠ cộng lại {computed} đồng ({_scope_vi(recon.group(3))})"
+    else:
+        text = reason_vi(text)
+    return " | ".join(parts) + ": " + text
+
+
 def warning_vi(text: str) -> str:
     """Vietnamese wording of a stored warning (unknown ones are shown as stored)."""
     for pattern, template in WARNINGS_VI:
@@ -98,6 +189,7 @@ def template() -> Template:
     env.filters["vnd"] = _vnd
     env.filters["scope_vi"] = _scope_vi
     env.filters["warning_vi"] = warning_vi
+    env.filters["message_vi"] = message_vi
     env.filters["from_vi"] = lambda value: FROM_VI.get(value, value) if value else "—"
     env.filters["reconciliation_summary"] = reconciliation_summary
     return env.get_template("ingest_report.html.j2")
