@@ -63,33 +63,15 @@ WARNINGS_VI: list[tuple[re.Pattern[str], str]] = [
 
 
 # Why a row was rejected (rejects.csv / ingest_report.json keep the English, stable for tools) → Vietnamese.
-_AMOUNT_REASONS_VI: list[tuple[str, str]] = [
-    (r"amount out of range", "số tiền vượt giới hạn"),
-    (r"text too long for an amount", "chữ quá dài, không phải số tiền"),
-    (r"text too long for a count", "chữ quá dài, không phải số đề án"),
-    (r"no number", "không có số"),
-    (r"date, not an amount", "là ngày giờ, không phải số tiền"),
-    (r"date, not a count", "là ngày giờ, không phải số đề án"),
-    (r"duration, not an amount", "là khoảng thời gian, không phải số tiền"),
-    (r"percentage, not an amount", "là tỉ lệ phần trăm, không phải số tiền"),
-    (r"range, not a single amount", "là một khoảng, không phải một số tiền"),
-    (r"not a number: unexpected word (.+)", r"không phải số: có chữ \1"),
-    (r"unexpected character (.+)", r"có ký tự lạ \1"),
-    (r"misplaced qualifier (.+)", r"chữ \1 đặt sai chỗ"),
-    (r"misplaced unit (.+)", r"đơn vị \1 đặt sai chỗ"),
-    (r"malformed fraction", "phân số viết sai"),
-    (r"malformed number", "số viết sai dạng"),
-    (r"two units in one amount", "hai đơn vị trong một số tiền"),
-    (r"several numbers", "nhiều số trong một ô"),
-    (r"not a finite number", "không phải số hữu hạn"),
-    (r"not a whole number", "không phải số nguyên"),
-    (r"boolean", "giá trị đúng/sai, không phải số"),
-    (r"not a count: (.+)", r"không phải số đề án: \1"),
-    (r"approximate count: (.+)", r"số đề án ước chừng: \1"),
-    (r"range (\S+)", r"là một khoảng \1, không phải một số"),
-    (r"unsupported type (\w+)", r"kiểu dữ liệu \1 không đọc được"),
-    (r"unreadable \((\w+)\)", r"không đọc được (\1)"),
-]
+@cache
+def _amount_reasons_vi() -> list[tuple[re.Pattern[str], str]]:
+    """vocab/reasons.csv: why a cell is not an amount or a count (numbers.py's words) → Vietnamese; {1} is
+    the part the reason quotes."""
+    from .classify import vocab_rows
+
+    return [(re.compile(row["reason"]), row["vi"]) for row in vocab_rows("reasons")]
+
+
 REASONS_VI: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"^no table header recognised in this sheet.*"),
      lambda m: "không nhận ra dòng tiêu đề cột của trang này (khai báo trong khuyencong.yaml)"),
@@ -116,10 +98,10 @@ _RECON_RE = re.compile(r"^declared ([\d,-]+) đồng ≠ computed ([\d,-]+) đ�
 
 
 def _plain_reason_vi(text: str) -> str:
-    for pattern, template in _AMOUNT_REASONS_VI:
-        m = re.fullmatch(pattern, text)
+    for pattern, template in _amount_reasons_vi():
+        m = pattern.fullmatch(text)
         if m:
-            return m.expand(template)
+            return template.replace("{1}", m[1]) if m.groups() else template
     return text
 
 
