@@ -201,6 +201,8 @@ def _text(value: object) -> str:
         return found
     if value is None:
         return ""
+    if type(value) is int:  # numbering (STT) cells: what nfc(str(value)) gives, without its checks
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return nfc(value)
