@@ -99,9 +99,12 @@ def run_child(mode: str, corpus: Path, work: Path, jobs: int) -> dict[str, Any]:
 
         imported = time.perf_counter()
         info["rows"] = _read_all(_read_calamine, files, jobs)
-    elif mode in ("ingest", "reingest", "oneedit"):
+    elif mode in ("ingest", "reingest", "oneedit", "floor", "floor_noscan"):
         import analysis
         from analysis.ingest import ingest
+
+        if mode.startswith("floor"):
+            _stub_out_cleaning(scan=mode == "floor")
 
         imported = time.perf_counter()
         info["package"] = str(Path(analysis.__file__).parent)
@@ -126,6 +129,23 @@ def run_child(mode: str, corpus: Path, work: Path, jobs: int) -> dict[str, Any]:
         maxrss_children=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
     )
     return info
+
+
+def _stub_out_cleaning(scan: bool) -> None:
+    """Diagnostic only (--floor): replace the row walk by a no-op, and with scan=False the pre-parse safety
+    scan too, to measure what ingest costs before any cleaning. The workers are forked from this process,
+    so they inherit the stubs. Never a product path: the run yields no records."""
+    import analysis.readers as readers
+    import analysis.sheet as sheet
+
+    def no_walk(sh: Any, ctx: Any, layout: Any = None) -> Any:
+        report = {"sheet": sh.name, "rows_read": len(sh.rows), "records": 0, "rejected": 0, "skipped": {},
+                  "warnings": [], "reconciliation": []}
+        return sheet.SheetResult({k: [] for k in sheet.RECORD_COLUMNS}, [], report, [])
+
+    sheet.process_sheet = no_walk
+    if not scan:
+        readers._prescan = lambda path, fmt, limits: readers._Prescan()
 
 
 # ---------------------------------------------------------------- parent side
@@ -532,6 +552,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1,
                         help="rounds of (a)-(d); the best round per measurement is reported (noisy machines)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a speed or memory target is missed")
+    parser.add_argument("--floor", action="store_true",
+                        help="also measure ingest with the row walk stubbed out (and without the safety scan): "
+                             "what the targets leave for cleaning")
     parser.add_argument("--json", type=Path, help="write all figures here (default benchmarks/out/bench_*.json)")
     parser.add_argument("--_child", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -655,6 +678,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for line in problems[:80]:
         print(f"  {line}")
 
+    floors: dict[str, Any] = {}
+    if args.floor:
+        print("\nfloor (diagnostic, no records: the tail has nothing to validate or write) …", flush=True)
+        for label, mode, text in (("c0", "floor", "ingest, row walk stubbed out"),
+                                  ("c00", "floor_noscan", "ingest, row walk and safety scan stubbed out")):
+            best = min((measure(mode, corpus, work / f"{mode}{r}", args.jobs, snapshot)
+                        for r in range(1, max(1, args.repeat) + 1)), key=lambda x: x["seconds"])
+            floors[label] = best
+            print(f"  ({label}) {text:50}{best['seconds']:7.2f} s   {label}/a = {best['seconds'] / sec['a']:.3f}   "
+                  f"{label}/b = {best['seconds'] / sec['b']:.2f}")
+
     profile = ""
     if args.profile:
         print("\nprofiling a serial ingest (jobs=0, no cache) …", flush=True)
@@ -665,7 +699,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = {"machine": info, "code_fingerprint": code_measured, "corpus": str(corpus),
               "truth_totals": truth["totals"], "rounds": rounds,
               "params": truth["params"], "jobs": args.jobs, "runs": runs, "ratios": values,
-              "targets_missed": missed, "correct": not problems, "problems": problems, "profile": profile}
+              "targets_missed": missed, "correct": not problems, "problems": problems, "profile": profile,
+              "floors": floors}
     json_path = args.json or OUT_ROOT / f"bench_{corpus.name}.json"
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")

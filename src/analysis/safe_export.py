@@ -15,7 +15,6 @@ import re
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -234,18 +233,8 @@ def _column_format(series: pd.Series, name: str, number_formats: Mapping[str, st
     return None
 
 
-def _text_cell(sheet: Any, value: str) -> Any:
-    """A write-only cell that Excel shows as text even if it looks like a formula."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if cell.data_type != "s":  # openpyxl stores "=..." as a formula; force text
-        cell.data_type = "s"
-    if value.startswith(DANGEROUS_PREFIXES):
-        cell.quotePrefix = True  # Excel's hidden apostrophe: displayed as typed, edited as text
-    return cell
+# Characters an XLSX cannot hold (XML 1.0 forbids them); dropped rather than written as _xHHHH_ escapes.
+_ILLEGAL_XML_RE = re.compile(r"[\000-\010\013\014\016-\037]")
 
 
 def write_xlsx(
@@ -262,69 +251,111 @@ def write_xlsx(
     Windows shows 1.234.567. Text cells are written as text, never as formulas: a value that starts with
     ``=``, ``+``, ``-``, ``@``, tab or CR is stored with Excel's hidden quote prefix, so it displays as typed
     and stays text even if the sheet is later saved as CSV.
+
+    XlsxWriter (streaming, ``constant_memory``) writes the tidy table about twice as fast as openpyxl's
+    write-only mode (benchmarks/bench_xlsx.py), which matters for a province's table of tens of thousands of rows.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    import xlsxwriter
 
     formats = dict(number_formats or {})
     target = Path(path)
-    workbook = Workbook(write_only=True)
     taken: set[str] = set()
-    bold = Font(bold=True)
-    header_alignment = Alignment(vertical="top", wrap_text=True)
-    for name, frame in sheets.items():
-        sheet = workbook.create_sheet(sheet_title(name, taken))
-        columns = [str(c) for c in frame.columns]
-        col_formats = [_column_format(frame.iloc[:, i], c, formats) for i, c in enumerate(columns)]
-        widths = [len(c) for c in columns]
-        sample = frame.head(_WIDTH_SAMPLE_ROWS)
-        for i in range(len(columns)):
-            for value in sample.iloc[:, i].tolist():
-                widths[i] = max(widths[i], _display_width(_cell_value(value)))
-        for i, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), max_col_width)
-        if columns:
-            sheet.freeze_panes = "A2"
-            last = get_column_letter(len(columns))
-            sheet.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
-
-        header = []
-        for column in columns:
-            cell = _text_cell(sheet, column)
-            cell.font = bold
-            cell.alignment = header_alignment
-            header.append(cell)
-        sheet.append(header)
-        # One styled template cell per formatted column; data cells copy its style array (setting
-        # number_format per cell costs a style lookup each time).
-        templates = []
-        for fmt in col_formats:
-            template = None
-            if fmt is not None:
-                template = WriteOnlyCell(sheet, value=0)
-                template.number_format = fmt
-            templates.append(template)
-        for row in frame.itertuples(index=False, name=None):
-            out_row: list[Any] = []
-            for value, template in zip(row, templates, strict=True):
-                value = _cell_value(value)
-                if isinstance(value, str):
-                    if value.startswith(DANGEROUS_PREFIXES) or ILLEGAL_CHARACTERS_RE.search(value):
-                        out_row.append(_text_cell(sheet, value))
-                    else:
-                        out_row.append(value)
-                elif template is not None and value is not None:
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell._style = copy(template._style)
-                    out_row.append(cell)
-                else:
-                    out_row.append(value)
-            sheet.append(out_row)
-    if not sheets:
-        workbook.create_sheet("Sheet")
     with atomic_path(target) as tmp:
-        workbook.save(tmp)
+        workbook = xlsxwriter.Workbook(
+            str(tmp),
+            {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+             "strings_to_urls": False, "nan_inf_to_errors": True},
+        )
+        header = workbook.add_format({"bold": True, "valign": "top", "text_wrap": True})
+        header_quoted = workbook.add_format({"bold": True, "valign": "top", "text_wrap": True, "quote_prefix": True})
+        quoted = workbook.add_format({"quote_prefix": True})
+        by_code: dict[str, Any] = {DATE_FORMAT: workbook.add_format({"num_format": DATE_FORMAT})}
+        for name, frame in sheets.items():
+            sheet = workbook.add_worksheet(sheet_title(name, taken))
+            columns = [str(c) for c in frame.columns]
+            cell_formats = []
+            for i, column in enumerate(columns):
+                code = _column_format(frame.iloc[:, i], column, formats)
+                if code is not None and code not in by_code:
+                    by_code[code] = workbook.add_format({"num_format": code})
+                cell_formats.append(by_code[code] if code is not None else None)
+            widths = [len(c) for c in columns]
+            sample = frame.head(_WIDTH_SAMPLE_ROWS)
+            for i in range(len(columns)):
+                for value in sample.iloc[:, i].tolist():
+                    widths[i] = max(widths[i], _display_width(_cell_value(value)))
+            for i, width in enumerate(widths):
+                sheet.set_column(i, i, min(max(width + 2, 8), max_col_width))
+            if columns:
+                sheet.freeze_panes(1, 0)
+                sheet.autofilter(0, 0, len(frame), len(columns) - 1)
+            for i, column in enumerate(columns):
+                _write_text(sheet, 0, i, column, header, header_quoted)
+            # column by column: NA → None once, and one writer per column kind instead of a type test per cell
+            kinds = [_column_kind(frame.iloc[:, i]) for i in range(len(columns))]
+            values = [_column_values(frame.iloc[:, i], kind) for i, kind in enumerate(kinds)]
+            write_number = sheet.write_number
+            for r, row in enumerate(zip(*values, strict=True), start=1):
+                for c, value in enumerate(row):
+                    if value is None:
+                        continue
+                    kind = kinds[c]
+                    if kind == "text":
+                        _write_text(sheet, r, c, value, None, quoted)
+                    elif kind == "number":
+                        write_number(r, c, value, cell_formats[c])
+                    else:
+                        _write_any(sheet, r, c, value, cell_formats[c], by_code[DATE_FORMAT], quoted)
+        if not sheets:
+            workbook.add_worksheet("Sheet")
+        workbook.close()
     return target
+
+
+def _column_kind(series: pd.Series) -> str:
+    """'text', 'number' (ints and finite-or-not floats, no booleans) or 'any' (per-cell dispatch)."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "any"
+    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+        return "number"
+    if isinstance(dtype, pd.StringDtype) or (
+        pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
+    ):
+        return "text"
+    return "any"
+
+
+def _column_values(series: pd.Series, kind: str) -> list[Any]:
+    """A column as Python values with every missing value (None, NA, NaN, NaT) as None."""
+    if kind == "any":
+        return [_cell_value(v) for v in series.tolist()]
+    values = series.astype(object).where(series.notna(), None).tolist()
+    if kind == "number":
+        return [v.item() if hasattr(v, "item") else v for v in values]
+    return values
+
+
+def _write_any(sheet: Any, row: int, col: int, value: Any, fmt: Any, date_format: Any, quoted: Any) -> None:
+    """One cell of a column whose kind is mixed or special (booleans, dates, objects)."""
+    if isinstance(value, str):
+        _write_text(sheet, row, col, value, None, quoted)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, fmt)
+    elif hasattr(value, "year"):  # datetime / date
+        sheet.write_datetime(row, col, value, fmt or date_format)
+    else:
+        _write_text(sheet, row, col, str(value), None, quoted)
+
+
+def _write_text(sheet: Any, row: int, col: int, value: str, plain: Any, quoted: Any) -> None:
+    """A text cell that Excel shows as text even if it looks like a formula (hidden quote prefix).
+
+    An empty string stays an empty cell, as Excel itself stores it."""
+    if not value:
+        return
+    if _ILLEGAL_XML_RE.search(value):
+        value = _ILLEGAL_XML_RE.sub("", value)
+    sheet.write_string(row, col, value, quoted if value.startswith(DANGEROUS_PREFIXES) else plain)
