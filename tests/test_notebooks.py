@@ -35,12 +35,12 @@ EXPECTED = [
     "06_so_sanh_tinh",
     "07_cong_tac_vien",
 ]
-DEFAULTS: dict[str, Any] = {
-    "province": "Bình Dương",
-    "years": [2015, 2016, 2017, 2018],
+DEFAULTS: dict[str, Any] = {  # None: taken from the data by notebook.scope (any province, any years)
+    "province": None,
+    "years": None,
     "lang": "vi",
     "data_dir": None,
-    "base_year": 2017,
+    "base_year": None,
 }
 MAX_CODE_LINES = 100
 MAX_SECONDS = 60.0
@@ -155,6 +155,56 @@ def test_load_ingests_once_then_reads(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(config, "PROCESSED_DIR", processed)
     assert len(notebook.load(None, None, [2016]).table) == 0
     assert len(notebook.load().table) == 2
+
+
+def _quang_ninh_2023(raw: Path) -> None:
+    folder = raw / "quang_ninh"
+    folder.mkdir(parents=True)
+    (folder / "ket_qua_khuyen_cong_2023.csv").write_text(
+        "KẾT QUẢ THỰC HIỆN KHUYẾN CÔNG NĂM 2023 TỈNH QUẢNG NINH\nĐVT: triệu đồng\n"
+        "STT,Tên đề án,Địa điểm,KCQG,KCĐP\n1,Hỗ trợ máy sấy,Đông Triều,300,120\n2,Hỗ trợ máy ép,Uông Bí,,80\n",
+        encoding="utf-8",
+    )
+    (folder / "ke_hoach_khuyen_cong_2024.csv").write_text(
+        "KẾ HOẠCH KHUYẾN CÔNG NĂM 2024 TỈNH QUẢNG NINH\nĐVT: triệu đồng\n"
+        "STT,Tên đề án,Địa điểm,KCĐP\n1,Hỗ trợ máy cắt,Hạ Long,150\n",
+        encoding="utf-8",
+    )
+
+
+def test_scope_fills_open_parameters_from_the_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another province and other years than the bundled samples: the notebooks must not come out empty."""
+    _quang_ninh_2023(tmp_path / "raw")
+    monkeypatch.setattr(config, "RAW_DIR", tmp_path / "raw")
+    processed = tmp_path / "processed"
+    assert notebook.scope(processed) == ("Quảng Ninh", [2023, 2024], 2023)  # base: the latest actual year
+    assert notebook.scope(processed, None, [2024]) == ("Quảng Ninh", [2024], 2024)  # no actual: latest year
+    assert notebook.scope(processed, "Bình Dương", [2016], 2017) == ("Bình Dương", [2016], 2017)  # kept
+    assert notebook.scope(processed, "Bình Dương") == ("Bình Dương", None, None)  # nothing of it in the data
+    table = pd.read_parquet(processed / notebook.TABLE_FILE)
+    pd.concat([table, table.assign(province="Hà Giang")]).to_parquet(processed / notebook.TABLE_FILE)
+    with pytest.raises(notebook.ScopeError, match=r"2 tỉnh \(Hà Giang, Quảng Ninh\): đặt province"):
+        notebook.scope(processed)
+    assert notebook.scope(processed, "Quang Ninh").province == "Quang Ninh"  # given: kept as written
+
+
+@pytest.mark.slow
+def test_notebook_with_default_parameters_shows_another_provinces_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.ingest import ingest
+
+    _quang_ninh_2023(tmp_path / "raw")
+    processed = tmp_path / "processed"
+    ingest([tmp_path / "raw"], out_dir=processed, progress=False)
+    (tmp_path / "reports").mkdir()
+    nb, _ = _execute("03_nguon_kinh_phi", processed, tmp_path / "reports", monkeypatch)
+    text = _texts(nb)
+    # with the old fixed parameters (Bình Dương, 2015–2018) these tables were empty
+    actual = text.split("<table", 2)[1]  # sources by year, actual
+    assert ">2023<" in actual and ">300<" in actual and ">200<" in actual and ">500<" in actual, actual[:2000]
+    for cell in _code_cells(nb):
+        assert not any(o.output_type == "error" for o in cell.outputs)
 
 
 def test_published_figures_missing_is_an_empty_table(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

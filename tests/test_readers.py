@@ -237,6 +237,11 @@ def test_ods_and_xlsb(tmp_path: Path) -> None:
         ),
         ("STT\tTên\n1\tĐề án, nhóm\n", [["STT", "Tên"], ["1", "Đề án, nhóm"]]),
         ('"Tên có\nxuống dòng",2\n3,4\n', [["Tên có\nxuống dòng", "2"], ["3", "4"]]),
+        (  # as many one-field title lines as table rows: the table's delimiter still wins
+            "KẾ HOẠCH NĂM 2024\nĐVT: triệu đồng\nSTT,Tên,KCĐP\n1,Máy cắt,150\n",
+            [["KẾ HOẠCH NĂM 2024", None, None], ["ĐVT: triệu đồng", None, None], ["STT", "Tên", "KCĐP"],
+             ["1", "Máy cắt", "150"]],
+        ),
     ],
 )
 def test_csv_delimiters_and_text_cells(tmp_path: Path, content: str, expected: list[list[str]]) -> None:

@@ -71,6 +71,13 @@ def _int64(s: pd.Series) -> pd.Series:
     return s.round().astype("Int64") if s.dtype.kind == "f" else s.astype("Int64")
 
 
+def provinces_in(df: pd.DataFrame, column: str = "province") -> list[str]:
+    """The provinces a table holds, sorted (a notebook or report set is about one of them)."""
+    if df.empty or column not in df.columns:
+        return []
+    return sorted(str(p) for p in df[column].dropna().unique() if str(p).strip())
+
+
 def for_province(df: pd.DataFrame, province: str, column: str = "province") -> pd.DataFrame:
     """Rows of one province, matched on the folded name ('Binh Duong', 'Tỉnh Bình Dương' match 'Bình Dương')."""
     key = reference_data.province_key(province)

@@ -75,6 +75,71 @@ def published_figures() -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in PUBLISHED_COLUMNS})
 
 
+class Scope(NamedTuple):
+    """What a notebook is about: one province, its years, and the year whose prices real terms use."""
+
+    province: str | None
+    years: list[int] | None
+    base_year: int | None
+
+
+class ScopeError(ValueError):
+    """The data hold several provinces and the notebook's `province` parameter is not set."""
+
+
+def scope(
+    data_dir: str | os.PathLike[str] | None = None,
+    province: str | None = None,
+    years: Sequence[int] | None = None,
+    base_year: int | None = None,
+) -> Scope:
+    """Fill the parameters a notebook leaves open (None) from the data, so it works on any province's files.
+
+    province → the one province in the table (several: ScopeError naming them); years → every year of that
+    province in the table; base_year → the latest of those years with actual figures (else the latest year).
+    Values that are given are kept. Why: the bundled samples are Bình Dương 2015–2018, an analyst's own
+    files are another province and other years; fixed defaults would show them empty pages.
+    """
+    table = _read_table(data_dir)
+    if not province:
+        found = metrics.provinces_in(table)
+        if len(found) > 1:
+            shown = ", ".join(found[:6]) + (", …" if len(found) > 6 else "")
+            raise ScopeError(
+                f"dữ liệu có {len(found)} tỉnh ({shown}): đặt province = \"{found[0]}\" (hoặc tỉnh khác) trong ô "
+                f"tham số / the data cover {len(found)} provinces: set the province parameter"
+            )
+        province = found[0] if found else None
+    part = metrics.for_province(table, province) if province else table
+    if years:
+        year_list: list[int] | None = [int(y) for y in years]
+        part = part[part["year"].isin(year_list)]
+    else:
+        year_list = sorted(int(y) for y in part["year"].dropna().unique()) or None
+    if base_year is None and not part.empty:
+        base_year = metrics.latest_year(part, "actual") or metrics.latest_year(part)
+    return Scope(province, year_list, int(base_year) if base_year is not None else None)
+
+
+_TABLES: dict[tuple[str, int, int], pd.DataFrame] = {}
+
+
+def _read_table(data_dir: str | os.PathLike[str] | None) -> pd.DataFrame:
+    """<data_dir>/funding.parquet (ingesting config.RAW_DIR first when it does not exist), read once per version."""
+    folder = processed_dir(data_dir)
+    path = folder / TABLE_FILE
+    if not path.is_file():
+        from analysis.ingest import ingest
+
+        ingest(out_dir=folder, progress=False)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _TABLES:
+        _TABLES.clear()
+        _TABLES[key] = pd.read_parquet(path)
+    return _TABLES[key]
+
+
 def load(
     data_dir: str | os.PathLike[str] | None = None,
     province: str | None = None,
@@ -84,14 +149,9 @@ def load(
     the rows in scope are illustrative sample data.
 
     Reads <data_dir>/funding.parquet; when it does not exist yet, ingests config.RAW_DIR into data_dir first.
+    Notebooks call `scope` first, so None there means what the data hold.
     """
-    folder = processed_dir(data_dir)
-    path = folder / TABLE_FILE
-    if not path.is_file():
-        from analysis.ingest import ingest
-
-        ingest(out_dir=folder, progress=False)
-    table = pd.read_parquet(path)
+    table = _read_table(data_dir)
     if province:
         table = metrics.for_province(table, province)
     if years:

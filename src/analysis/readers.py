@@ -1462,10 +1462,13 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
             widths = [len(r) for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delim) if r][:500]
         except csv.Error:
             continue
-        if not widths:
+        # rows of one field (title, 'ĐVT: triệu đồng') say nothing about the delimiter: only wider rows vote,
+        # else a short file with two title lines and two table rows would read as tab-separated
+        table_widths = Counter(w for w in widths if w >= 2)
+        if not table_widths:
             continue
-        width, count = Counter(widths).most_common(1)[0]
-        key = (count if width >= 2 else 0, width if width >= 2 else 0, priority[delim])
+        width, count = table_widths.most_common(1)[0]
+        key = (count, width, priority[delim])
         if key > best_key:
             best, best_key = delim, key
     return best

@@ -1277,9 +1277,9 @@ def _as_completed(futures: Mapping[Future[Any], Path]) -> Iterable[Future[Any]]:
 
 def _only_province(table: pd.DataFrame) -> str | None:
     """The province of a table that holds one; ReportError naming them when it holds several (None: empty)."""
-    if table.empty or "province" not in table.columns:
-        return None
-    found = sorted(str(p) for p in table["province"].dropna().unique() if str(p).strip())
+    from .metrics import provinces_in
+
+    found = provinces_in(table)
     if len(found) <= 1:
         return found[0] if found else None
     shown = ", ".join(found[:6]) + (", …" if len(found) > 6 else "")
