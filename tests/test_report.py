@@ -306,6 +306,29 @@ def test_without_province_several_provinces_stop_with_their_names(built: SimpleN
     assert not (tmp_path / "out" / "html" / "index.html").exists()
 
 
+def test_one_report_set_per_province_and_a_landing_page(built: SimpleNamespace, tmp_path: Path) -> None:
+    from analysis.report import build_reports_by_province, province_folder
+
+    two = pd.concat([_tidy_table(), _tidy_table().assign(province="Quảng Ninh", year=2023)], ignore_index=True)
+    calls = []
+
+    def fake_ingest(paths: Any, out_dir: Any = None, **kwargs: Any) -> SimpleNamespace:
+        calls.append(paths)
+        return SimpleNamespace(table=two, rejects=pd.DataFrame(), report={})
+
+    kwargs = {k: v for k, v in built.kwargs.items() if k not in ("province", "base_year", "years")}
+    kwargs.update(out_dir=tmp_path / "out", processed_dir=tmp_path / "p", ingest_fn=fake_ingest)
+    results = build_reports_by_province(**kwargs)
+    assert [r.out_dir.name for r in results] == ["binh_duong", "quang_ninh"] and len(calls) == 3
+    qn = (tmp_path / "out" / "quang_ninh" / "html" / "01_tong_quan.html").read_text(encoding="utf-8")
+    assert "PARAMS Quảng Ninh None vi None" in qn
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert 'href="binh_duong/html/index.html">Bình Dương</a>' in index
+    assert 'href="quang_ninh/html/index.html">Quảng Ninh</a>' in index and "2 báo cáo · 2023" in index
+    assert external_resources(index) == []
+    assert province_folder("Thành phố Hồ Chí Minh") == "thanh_pho_ho_chi_minh" and province_folder("Đắk Lắk") == "dak_lak"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["01_tong_quan", "02_phuong_phap", "index"])
 def test_pages_load_nothing_from_the_network(built: SimpleNamespace, name: str) -> None:
@@ -632,3 +655,10 @@ def test_cell_error_counts_cells_as_the_author_sees_them(tmp_path: Path) -> None
     nbformat.write(_failing_notebook(), tmp_path / "param.ipynb")
     error = _cell_error(tmp_path / "param.ipynb", SimpleNamespace(**{**exc.__dict__, "cell_index": 4}))
     assert error.cell_index == 3  # executed index 4 = original 3 + the injected cell
+
+
+def test_cli_refuses_province_with_all_provinces(capsys: pytest.CaptureFixture[str]) -> None:
+    from analysis.cli import main
+
+    assert main(["report", "--all-provinces", "--province", "Quảng Ninh"]) == 2
+    assert "--all-provinces" in capsys.readouterr().err

@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", metavar="DIR", help="reports folder (default: reports)")
     rep.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the reports")
     rep.add_argument("--province", metavar="NAME", help="province to report on")
+    rep.add_argument("--all-provinces", action="store_true",
+                     help="one report set per province in the data (OUT/<province>/) and OUT/index.html")
     rep.add_argument("--years", metavar="YYYY-YYYY", help="years to report on, e.g. 2015-2018")
     rep.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks executed in parallel")
     rep.add_argument("--debug", action="store_true", help="show Python tracebacks")
@@ -86,6 +88,19 @@ def _report(args: argparse.Namespace) -> int:
     from .report import build_reports
 
     years = year_range(args.years) if args.years else None
+    if args.all_provinces:
+        if args.province:
+            print("Lỗi: --province và --all-provinces không dùng cùng nhau (use one of them).", file=sys.stderr)
+            return EXIT_USAGE
+        from .report import build_reports_by_province
+
+        results = build_reports_by_province(
+            raw_dir=args.raw, out_dir=args.out, lang=args.lang, years=years, jobs=args.jobs
+        )
+        for one in results:
+            if not one.skipped:
+                print(one.summary(args.lang), file=sys.stderr)
+        return EXIT_OK if all(getattr(r, "ok", True) for r in results) else EXIT_FILE_ERROR
     result = build_reports(
         raw_dir=args.raw,
         out_dir=args.out,

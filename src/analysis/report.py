@@ -86,6 +86,9 @@ LABELS: dict[str, dict[str, str]] = {
         "lang": "Ngôn ngữ",
         "base_year": "Năm gốc",
         "all_provinces": "tất cả các tỉnh",
+        "provinces_title": "Báo cáo phân tích khuyến công theo tỉnh",
+        "provinces_heading": "Các tỉnh",
+        "province_summary": "{n} báo cáo · {years}",
         "progress": "Chạy sổ tay",
         "up_to_date": "Báo cáo đã cập nhật, không cần lập lại (up to date)",
         "done": "Đã lập {n} báo cáo trong {s:.1f} giây → {out}",
@@ -120,6 +123,9 @@ LABELS: dict[str, dict[str, str]] = {
         "lang": "Language",
         "base_year": "Base year",
         "all_provinces": "all provinces",
+        "provinces_title": "Khuyến công analysis reports by province",
+        "provinces_heading": "Provinces",
+        "province_summary": "{n} reports · {years}",
         "progress": "Running notebooks",
         "up_to_date": "Reports are up to date",
         "done": "Built {n} report(s) in {s:.1f} s → {out}",
@@ -1191,6 +1197,101 @@ def build_reports(
     return _result_from_info(target, info, time.perf_counter() - started, skipped=False)
 
 
+def province_folder(province: str) -> str:
+    """The folder of one province's report set: 'Quảng Ninh' → 'quang_ninh' (as data/raw/<province>/)."""
+    from .text import fold
+
+    return re.sub(r"[^a-z0-9]+", "_", fold(province)).strip("_") or "tinh"
+
+
+def build_reports_by_province(
+    raw_dir: str | os.PathLike[str] | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    lang: str = "vi",
+    years: str | Iterable[int] | None = None,
+    jobs: int = 2,
+    progress: bool = True,
+    *,
+    processed_dir: str | os.PathLike[str] | None = None,
+    ingest_fn: Callable[..., Any] | None = None,
+    **options: Any,
+) -> list[ReportResult]:
+    """One report set per province in the data, in ``out_dir/<province folder>/``, and a landing page
+    ``out_dir/index.html`` (English: ``out_dir/index_en.html``) that links them.
+
+    Why: a ministry or multi-province analyst's data hold many provinces, while every page set (brief,
+    published-figure check, districts) is about one. Each set is built, skipped when up to date, and swapped
+    in exactly as ``build_reports`` does; the ingest runs once (the others are answered by its cache).
+    """
+    from . import metrics
+
+    if lang not in LANGS:
+        raise ReportError(f"lang must be one of {LANGS}, got {lang!r}")
+    labels = LABELS[lang]
+    raw = Path(raw_dir).resolve() if raw_dir is not None else config.RAW_DIR
+    out = Path(out_dir).resolve() if out_dir is not None else config.REPORTS_DIR
+    processed = Path(processed_dir).resolve() if processed_dir is not None else config.PROCESSED_DIR
+    if not raw.is_dir():
+        raise ReportError(f"raw data folder not found: {raw}")
+    ingest = ingest_fn or _default_ingest()
+    ingest_result = ingest([raw], out_dir=processed)
+    table = getattr(ingest_result, "table", None)
+    provinces = metrics.provinces_in(table if table is not None else pd.DataFrame())
+    if not provinces:
+        raise ReportError(f"no records in {raw}: nothing to report on")
+    folders = {p: province_folder(p) for p in provinces}
+    if len(set(folders.values())) != len(folders):
+        raise ReportError(f"two provinces share a folder name: {sorted(folders.items(), key=lambda x: x[1])}")
+    results = []
+    for province in provinces:
+        results.append(
+            build_reports(raw_dir=raw, out_dir=out / folders[province], lang=lang, province=province, years=years,
+                          jobs=jobs, progress=progress, processed_dir=processed, ingest_fn=ingest, **options)
+        )
+    _write_province_index(out, lang, labels, provinces, folders, results, raw, ingest_result, table)
+    return results
+
+
+def _write_province_index(
+    out: Path,
+    lang: str,
+    labels: Mapping[str, str],
+    provinces: Sequence[str],
+    folders: Mapping[str, str],
+    results: Sequence[ReportResult],
+    raw: Path,
+    ingest_result: Any,
+    table: pd.DataFrame,
+) -> None:
+    from jinja2 import Environment, FileSystemLoader
+
+    from . import metrics
+
+    built_at = datetime.now().strftime("%d/%m/%Y %H:%M" if lang == "vi" else "%Y-%m-%d %H:%M")
+    provenance = _raw_provenance(scan_raw_files(raw), ingest_result, table)
+    context = _page_context(labels, lang, labels["all_provinces"], built_at, provenance,
+                            [(labels["province"], labels["all_provinces"]), (labels["lang"], lang)],
+                            any(r.pages and any(p.illustrative for p in r.pages) for r in results))
+    reports = []
+    for province, result in zip(provinces, results, strict=True):
+        years = sorted(int(y) for y in metrics.for_province(table, province)["year"].dropna().unique())
+        reports.append({
+            "href": result.index_html.relative_to(out).as_posix(),
+            "title": province,
+            "summary": labels["province_summary"].format(n=len(result.pages), years=_years_text(years)),
+            "illustrative": any(p.illustrative for p in result.pages),
+        })
+    kc = {**context, "title": labels["provinces_title"], "illustrative_build": False, "brief_html": "",
+          "brief_heading": "", "reports": reports, "downloads": [],
+          "labels": {**context["labels"], "reports": labels["provinces_heading"]}}
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
+    page = env.get_template("reports_index.html.j2").render(kc=kc)
+    remote = external_resources(page)
+    if remote:
+        raise ReportError(f"province index page would load from the network: {remote[:3]}")
+    atomic_write_text(out / ("index.html" if lang == "vi" else "index_en.html"), page)
+
+
 def _run_notebooks(
     notebooks: Sequence[Path],
     build: Path,
@@ -1284,8 +1385,9 @@ def _only_province(table: pd.DataFrame) -> str | None:
         return found[0] if found else None
     shown = ", ".join(found[:6]) + (", …" if len(found) > 6 else "")
     raise ReportError(
-        f"dữ liệu có {len(found)} tỉnh ({shown}): chọn một tỉnh cho bộ báo cáo, ví dụ --province \"{found[0]}\" "
-        f"(the data covers {len(found)} provinces: choose one with --province)"
+        f"dữ liệu có {len(found)} tỉnh ({shown}): chọn một tỉnh cho bộ báo cáo, ví dụ --province \"{found[0]}\", "
+        f"hoặc lập cho từng tỉnh bằng --all-provinces (the data covers {len(found)} provinces: choose one with "
+        f"--province, or build one set per province with --all-provinces)"
     )
 
 
