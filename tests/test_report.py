@@ -326,6 +326,10 @@ def test_one_report_set_per_province_and_a_landing_page(built: SimpleNamespace, 
     assert 'href="binh_duong/html/index.html">Bình Dương</a>' in index
     assert 'href="quang_ninh/html/index.html">Quảng Ninh</a>' in index and "2 báo cáo · 2023" in index
     assert external_resources(index) == []
+    qn_index = (tmp_path / "out" / "quang_ninh" / "html" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../index.html">← Các tỉnh</a>' in qn_index
+    single = (built.out / "html" / "index.html").read_text(encoding="utf-8")
+    assert "← Các tỉnh" not in single  # a set built on its own has no province list above it
     assert province_folder("Thành phố Hồ Chí Minh") == "thanh_pho_ho_chi_minh" and province_folder("Đắk Lắk") == "dak_lak"
 
 

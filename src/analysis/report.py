@@ -88,6 +88,7 @@ LABELS: dict[str, dict[str, str]] = {
         "all_provinces": "tất cả các tỉnh",
         "provinces_title": "Báo cáo phân tích khuyến công theo tỉnh",
         "provinces_heading": "Các tỉnh",
+        "provinces_back": "← Các tỉnh",
         "province_summary": "{n} báo cáo · {years}",
         "progress": "Chạy sổ tay",
         "up_to_date": "Báo cáo đã cập nhật, không cần lập lại (up to date)",
@@ -125,6 +126,7 @@ LABELS: dict[str, dict[str, str]] = {
         "all_provinces": "all provinces",
         "provinces_title": "Khuyến công analysis reports by province",
         "provinces_heading": "Provinces",
+        "provinces_back": "← All provinces",
         "province_summary": "{n} reports · {years}",
         "progress": "Running notebooks",
         "up_to_date": "Reports are up to date",
@@ -1060,6 +1062,7 @@ def build_reports(
     published_fn: Callable[[], pd.DataFrame | None] | None = None,
     cell_timeout: float | None = 1800,
     force: bool = False,
+    up_href: str | None = None,
 ) -> ReportResult:
     """Ingest, run every notebook, export the offline report set into ``out_dir`` (``out_dir/en`` for English).
 
@@ -1067,6 +1070,7 @@ def build_reports(
     :class:`ReportError` naming the notebook and cell when a notebook fails; the previous output stays as it was.
     ``illustrative`` puts the "Dữ liệu minh họa" banner on every page; ``None`` (default) decides from the
     data: on when the rows in scope come from the bundled ``samples/`` folder or the ingest report says so.
+    ``up_href`` links the index page to a page above it (the province list of ``build_reports_by_province``).
     """
     started = time.perf_counter()
     if lang not in LANGS:
@@ -1093,7 +1097,7 @@ def build_reports(
         params["base_year"] = int(base_year)
 
     raw_files = scan_raw_files(raw)
-    key = build_key(raw_files, notebooks, {**params, "illustrative": illustrative})
+    key = build_key(raw_files, notebooks, {**params, "illustrative": illustrative, "up_href": up_href})
     if not force:
         info = _up_to_date(target, key)
         if info is not None:
@@ -1153,7 +1157,7 @@ def build_reports(
         )
         _write_index(
             html_dir / "index.html",
-            context,
+            {**context, "up_href": up_href},
             pages,
             brief_html,
             brief_title,
@@ -1246,7 +1250,8 @@ def build_reports_by_province(
     for province in provinces:
         results.append(
             build_reports(raw_dir=raw, out_dir=out / folders[province], lang=lang, province=province, years=years,
-                          jobs=jobs, progress=progress, processed_dir=processed, ingest_fn=ingest, **options)
+                          jobs=jobs, progress=progress, processed_dir=processed, ingest_fn=ingest,
+                          up_href="../../" + ("index.html" if lang == "vi" else "../index_en.html"), **options)
         )
     _write_province_index(out, lang, labels, provinces, folders, results, raw, ingest_result, table)
     return results
@@ -1513,6 +1518,8 @@ def _write_index(
         ],
         "downloads": downloads,
     }
+    if context.get("up_href"):
+        kc["labels"] = {**labels, "back": labels["provinces_back"]}
     page = env.get_template("reports_index.html.j2").render(kc=kc)
     remote = external_resources(page)
     if remote:
