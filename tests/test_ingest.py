@@ -11,7 +11,7 @@ import ingest_fixtures as fx
 import pandas as pd
 import pytest
 
-from analysis.ingest import ingest
+from analysis.ingest import SAMPLES_SKIPPED, ingest
 from analysis.schema import validate
 
 
@@ -193,6 +193,30 @@ def test_cli_says_rejected_rows_in_vietnamese_by_default_and_english_on_request(
         said[lang] = next(line for line in run.stderr.splitlines() if "chưa xác định" in line)
     assert "| trang 'KH' | dòng 5 | cột C | giá trị 'chưa xác định': không phải số: có chữ" in said["vi"]
     assert "| sheet 'KH' | row 5 | column C | value 'chưa xác định': not a number" in said["en"]
+
+
+def test_bundled_samples_step_aside_when_own_files_are_present(tmp_path: Path) -> None:
+    """Illustrative samples are the default of a fresh clone, never mixed into an analyst's real figures."""
+    import shutil
+
+    from analysis import config
+
+    raw = tmp_path / "raw"
+    shutil.copytree(config.RAW_DIR / "samples", raw / "samples")
+    alone = ingest([raw], out_dir=tmp_path / "alone", jobs=0, cache=False)
+    assert set(alone.table["province"]) == {"Bình Dương"} and len(alone.table) > 0
+
+    (raw / "dak_lak").mkdir()
+    fx.bad_amount(raw / "dak_lak")  # the analyst's own file beside the samples
+    mixed = ingest([raw], out_dir=tmp_path / "mixed", jobs=0, cache=False)
+    assert set(mixed.table["province"]) == {"Đắk Lắk"}
+    files = {f["path"]: f for f in mixed.report["files"]}
+    samples = [f for name, f in files.items() if "samples/" in name]
+    assert len(samples) == len(list((raw / "samples").rglob("*.x*"))) + len(list((raw / "samples").rglob("*.ods")))
+    assert all(f["status"] == "ok" and f["warnings"] == [SAMPLES_SKIPPED] and not f["sheets"] for f in samples)
+    assert "Dữ liệu minh họa kèm theo: không dùng" in (tmp_path / "mixed" / "ingest_report.html").read_text("utf-8")
+    only_samples = ingest([raw / "samples"], out_dir=tmp_path / "explicit", jobs=0, cache=False)
+    assert set(only_samples.table["province"]) == {"Bình Dương"}  # asked for by name: read
 
 
 def test_interrupted_write_leaves_previous_outputs_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -274,6 +274,28 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, P
     return sorted(found.items())
 
 
+SAMPLES_FOLDER = "samples"
+SAMPLES_SKIPPED = "illustrative sample: not used alongside your own files"
+
+
+def samples_beside_own_files(files: Iterable[tuple[Path, Path]]) -> set[Path]:
+    """The bundled illustrative workbooks (``<root>/samples/…``) to leave out because the same root also holds
+    the analyst's own spreadsheets.
+
+    Why: the samples are an embedded default so that a fresh clone runs; once real files sit in data/raw,
+    adding invented (if calibrated) figures to them would be wrong, and the reports would cover two provinces.
+    """
+    samples: dict[Path, list[Path]] = {}
+    own: set[Path] = set()
+    for path, root in files:
+        parts = path.relative_to(root).parts if path.is_relative_to(root) else ()
+        if len(parts) > 1 and parts[0] == SAMPLES_FOLDER:
+            samples.setdefault(root, []).append(path)
+        else:
+            own.add(root)
+    return {path for root, paths in samples.items() if root in own for path in paths}
+
+
 def _label(path: Path, root: Path) -> str:
     """Path shown to users and stored in source_file: relative to the raw folder when possible."""
     for base in (config.RAW_DIR, root.parent, root):
@@ -694,6 +716,7 @@ def ingest(
     started = time.perf_counter()
 
     files = collect_files(paths)
+    set_aside = samples_beside_own_files(files)
     entries = []
     for path, root in files:
         label = _label(path, root)
@@ -731,9 +754,14 @@ def ingest(
     todo: list[int] = []
     cache_files: dict[int, Path] = {}
     fingerprint = _code_fingerprint()
-    for i, (_path, label, overrides, digest, error) in enumerate(entries):
+    for i, (path, label, overrides, digest, error) in enumerate(entries):
         if error:
             results[i] = _refused(label, FileRefused("unreadable", label, error), "unreadable")
+            continue
+        if path in set_aside:  # listed in the report, not read
+            results[i] = FileResult(label, "ok", "bỏ qua: dữ liệu minh họa kèm theo, không dùng khi đã có tệp của "
+                                    "bạn (illustrative sample, skipped: your own files are present)", _no_records(),
+                                    [], [], [], warnings=[SAMPLES_SKIPPED], sha256=digest)
             continue
         if cache:
             key = hashlib.sha256(

@@ -59,6 +59,8 @@ WARNINGS_VI: list[tuple[re.Pattern[str], str]] = [
      r"Có thể số đã được gõ đè lên công thức: các ô tổng/cộng nhóm không có công thức: \1"),
     (re.compile(r"^no records found in this file$"), "Không tìm thấy dòng số liệu nào trong tệp"),
     (re.compile(r"^skipped by khuyencong.yaml$"), "Bỏ qua theo khuyencong.yaml"),
+    (re.compile(r"^illustrative sample: not used alongside your own files$"),
+     "Dữ liệu minh họa kèm theo: không dùng vì đã có tệp số liệu của bạn"),
 ]
 
 
