@@ -105,3 +105,25 @@ def test_ingest_messages_in_vietnamese_keep_every_location_part() -> None:
         said = message_vi(f"a.csv | sheet 'a' | row 2: {english}")
         assert said.startswith("a.csv | trang 'a' | dòng 2: ") and not _ENGLISH.search(said), said
     assert message_vi("something else entirely") == "something else entirely"
+
+
+def test_every_warning_seen_on_the_fixtures_has_a_vietnamese_wording(tmp_path) -> None:
+    """File and sheet warnings of the ingest fixtures and the hostile corpus, as the report page shows them."""
+    import inspect
+
+    import badfiles
+    import ingest_fixtures
+
+    from analysis.ingest import ingest
+
+    for name, build in inspect.getmembers(ingest_fixtures, inspect.isfunction):
+        if build.__module__ == "ingest_fixtures" and not name.startswith("_") and name != "write_xlsx":
+            (tmp_path / name).mkdir()
+            build(tmp_path / name)
+    badfiles.make_bad_corpus(tmp_path / "bad", dangerous=False)
+    report = ingest([tmp_path], out_dir=tmp_path / "out", jobs=0, cache=False, progress=False).report
+    warnings = {w for f in report["files"] for w in f.get("warnings", [])}
+    warnings |= {w for f in report["files"] for s in f.get("sheets", []) for w in s.get("warnings", [])}
+    assert len(warnings) >= 10
+    english = sorted(w for w in warnings if warning_vi(w) == w)
+    assert english == [], english
