@@ -214,7 +214,9 @@ def test_bundled_samples_step_aside_when_own_files_are_present(tmp_path: Path) -
     samples = [f for name, f in files.items() if "samples/" in name]
     assert len(samples) == len(list((raw / "samples").rglob("*.x*"))) + len(list((raw / "samples").rglob("*.ods")))
     assert all(f["status"] == "ok" and f["warnings"] == [SAMPLES_SKIPPED] and not f["sheets"] for f in samples)
-    assert "Dữ liệu minh họa kèm theo: không dùng" in (tmp_path / "mixed" / "ingest_report.html").read_text("utf-8")
+    page = (tmp_path / "mixed" / "ingest_report.html").read_text("utf-8")
+    assert "Dữ liệu minh họa kèm theo: không dùng" in page and "<b>1</b>tệp đã đọc" in page
+    assert mixed.report["totals"]["files_not_used"] == len(samples) and f"{len(samples)} tệp không dùng" in mixed.summary()
     only_samples = ingest([raw / "samples"], out_dir=tmp_path / "explicit", jobs=0, cache=False)
     assert set(only_samples.table["province"]) == {"Bình Dương"}  # asked for by name: read
 

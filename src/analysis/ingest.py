@@ -235,14 +235,17 @@ class IngestResult:
         files = self.report["files"]
         n_err = sum(1 for f in files if f["status"] != "ok")
         totals = self.report["totals"]
+        unused = totals.get("files_not_used", 0)
         if lang == "en":
             return (
-                f"{len(files)} file(s), {n_err} unreadable; {totals['records']} amount records, "
-                f"{totals['rejected']} rows rejected, {totals['reconcile_failed']} totals that do not reconcile"
+                f"{len(files)} file(s), {n_err} unreadable{f', {unused} not used' if unused else ''}; "
+                f"{totals['records']} amount records, {totals['rejected']} rows rejected, "
+                f"{totals['reconcile_failed']} totals that do not reconcile"
             )
         return (
-            f"{len(files)} tệp, {n_err} tệp không đọc được; {totals['records']} dòng số liệu, "
-            f"{totals['rejected']} dòng bị loại, {totals['reconcile_failed']} tổng cộng không khớp"
+            f"{len(files)} tệp, {n_err} tệp không đọc được{f', {unused} tệp không dùng' if unused else ''}; "
+            f"{totals['records']} dòng số liệu, {totals['rejected']} dòng bị loại, "
+            f"{totals['reconcile_failed']} tổng cộng không khớp"
         )
 
 
@@ -910,6 +913,9 @@ def _flag_duplicates(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+_NOT_USED = {SAMPLES_SKIPPED, "skipped by khuyencong.yaml"}  # files listed, on purpose not read
+
+
 def _build_report(
     results: list[FileResult], table: pd.DataFrame, rejects: pd.DataFrame, failures: list[str], seconds: float
 ) -> dict[str, Any]:
@@ -918,6 +924,7 @@ def _build_report(
     totals = {
         "files": len(files),
         "files_error": sum(1 for f in files if f["status"] != "ok"),
+        "files_not_used": sum(1 for f in files if set(f.get("warnings", [])) & _NOT_USED),
         "sheets": sum(len(f["sheets"]) for f in files),
         "rows_read": sum(s.get("rows_read", 0) for f in files for s in f["sheets"]),
         "rows_recorded": sum(s.get("records", 0) for f in files for s in f["sheets"]),
