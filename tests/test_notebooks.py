@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from analysis import config, notebook
+from analysis import config, metrics, notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -181,6 +181,11 @@ def test_scope_fills_open_parameters_from_the_data(tmp_path: Path, monkeypatch: 
     assert notebook.scope(processed, None, [2024]) == ("Quảng Ninh", [2024], 2024)  # no actual: latest year
     assert notebook.scope(processed, "Bình Dương", [2016], 2017) == ("Bình Dương", [2016], 2017)  # kept
     assert notebook.scope(processed, "Bình Dương") == ("Bình Dương", None, None)  # nothing of it in the data
+    last = metrics.cpi_years()[1]
+    table = pd.read_parquet(processed / notebook.TABLE_FILE)
+    table.assign(year=last + 1).to_parquet(processed / notebook.TABLE_FILE)  # a year the CPI does not cover yet
+    assert notebook.scope(processed) == ("Quảng Ninh", [last + 1], last)
+    table.to_parquet(processed / notebook.TABLE_FILE)
     table = pd.read_parquet(processed / notebook.TABLE_FILE)
     pd.concat([table, table.assign(province="Hà Giang")]).to_parquet(processed / notebook.TABLE_FILE)
     with pytest.raises(notebook.ScopeError, match=r"2 tỉnh \(Hà Giang, Quảng Ninh\): đặt province"):

@@ -330,6 +330,14 @@ def test_one_report_set_per_province_and_a_landing_page(built: SimpleNamespace, 
     assert '<a href="../../index.html">← Các tỉnh</a>' in qn_index
     single = (built.out / "html" / "index.html").read_text(encoding="utf-8")
     assert "← Các tỉnh" not in single  # a set built on its own has no province list above it
+    broken = {**kwargs, "out_dir": tmp_path / "broken",
+              "brief_fn": lambda df, pub, province, year, lang: 1 / 0 if province == "Bình Dương" else FakeBrief(
+                  province, year, lang)}
+    with pytest.raises(ReportError, match=r"1 of 2 province report sets failed.*Bình Dương: meeting brief"):
+        build_reports_by_province(**broken)
+    assert (tmp_path / "broken" / "quang_ninh" / "html" / "index.html").is_file()  # the other one is built
+    landing = (tmp_path / "broken" / "index.html").read_text(encoding="utf-8")
+    assert "Quảng Ninh" in landing and "binh_duong/html" not in landing
     assert province_folder("Thành phố Hồ Chí Minh") == "thanh_pho_ho_chi_minh" and province_folder("Đắk Lắk") == "dak_lak"
 
 

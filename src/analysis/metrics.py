@@ -198,6 +198,14 @@ def _cpi_changes(cpi: pd.DataFrame | pd.Series | None) -> pd.Series:
     return s
 
 
+def cpi_years(cpi: pd.DataFrame | pd.Series | None = None) -> tuple[int, int] | None:
+    """First and last year a real-terms base can be (the years cpi_index covers); None without CPI data."""
+    changes = _cpi_changes(cpi)
+    if changes.empty:
+        return None
+    return int(changes.index.min()) - 1, int(changes.index.max())
+
+
 def cpi_index(base_year: int, cpi: pd.DataFrame | pd.Series | None = None) -> pd.Series:
     """Price index (base_year = 100) chained from annual average CPI changes.
 

@@ -96,7 +96,8 @@ def scope(
     """Fill the parameters a notebook leaves open (None) from the data, so it works on any province's files.
 
     province → the one province in the table (several: ScopeError naming them); years → every year of that
-    province in the table; base_year → the latest of those years with actual figures (else the latest year).
+    province in the table; base_year → the latest of those years with actual figures (else the latest year),
+    within the years the CPI table covers.
     Values that are given are kept. Why: the bundled samples are Bình Dương 2015–2018, an analyst's own
     files are another province and other years; fixed defaults would show them empty pages.
     """
@@ -117,8 +118,18 @@ def scope(
     else:
         year_list = sorted(int(y) for y in part["year"].dropna().unique()) or None
     if base_year is None and not part.empty:
-        base_year = metrics.latest_year(part, "actual") or metrics.latest_year(part)
+        base_year = _default_base_year(part)
     return Scope(province, year_list, int(base_year) if base_year is not None else None)
+
+
+def _default_base_year(table: pd.DataFrame) -> int | None:
+    """The latest year with actual figures (else the latest year), kept inside the CPI table's years: data of
+    a year the CPI does not cover yet (published each January) are priced in the last covered year."""
+    year = metrics.latest_year(table, "actual") or metrics.latest_year(table)
+    covered = metrics.cpi_years()
+    if year is None or covered is None:
+        return year
+    return min(max(year, covered[0]), covered[1])
 
 
 _TABLES: dict[tuple[str, int, int], pd.DataFrame] = {}

@@ -1246,15 +1246,25 @@ def build_reports_by_province(
     folders = {p: province_folder(p) for p in provinces}
     if len(set(folders.values())) != len(folders):
         raise ReportError(f"two provinces share a folder name: {sorted(folders.items(), key=lambda x: x[1])}")
-    results = []
+    results: dict[str, ReportResult] = {}
+    failed: dict[str, str] = {}
     for province in provinces:
-        results.append(
-            build_reports(raw_dir=raw, out_dir=out / folders[province], lang=lang, province=province, years=years,
-                          jobs=jobs, progress=progress, processed_dir=processed, ingest_fn=ingest,
-                          up_href="../../" + ("index.html" if lang == "vi" else "../index_en.html"), **options)
-        )
-    _write_province_index(out, lang, labels, provinces, folders, results, raw, ingest_result, table)
-    return results
+        try:
+            results[province] = build_reports(
+                raw_dir=raw, out_dir=out / folders[province], lang=lang, province=province, years=years, jobs=jobs,
+                progress=progress, processed_dir=processed, ingest_fn=ingest,
+                up_href="../../" + ("index.html" if lang == "vi" else "../index_en.html"), **options,
+            )
+        except ReportError as exc:  # one province's failure does not stop the others
+            failed[province] = str(exc)
+    if results:
+        _write_province_index(out, lang, labels, list(results), folders, list(results.values()), raw,
+                              ingest_result, table)
+    if failed:
+        lines = "; ".join(f"{p}: {m}" for p, m in failed.items())
+        raise ReportError(f"{len(failed)} of {len(provinces)} province report sets failed (the others are built): "
+                          f"{lines}")
+    return list(results.values())
 
 
 def _write_province_index(
