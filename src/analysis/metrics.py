@@ -72,10 +72,11 @@ def _int64(s: pd.Series) -> pd.Series:
 
 
 def provinces_in(df: pd.DataFrame, column: str = "province") -> list[str]:
-    """The provinces a table holds, sorted (a notebook or report set is about one of them)."""
+    """The provinces a table holds, in alphabetical order as Vietnamese readers expect it (Đ beside D, not after
+    Z), for messages and the province list of a report build."""
     if df.empty or column not in df.columns:
         return []
-    return sorted(str(p) for p in df[column].dropna().unique() if str(p).strip())
+    return sorted((str(p) for p in df[column].dropna().unique() if str(p).strip()), key=lambda p: (fold(p), p))
 
 
 def for_province(df: pd.DataFrame, province: str, column: str = "province") -> pd.DataFrame:
