@@ -504,3 +504,9 @@ def test_compare_provinces_prefers_state_budget_to_a_total_with_counterpart() ->
     lc = _one(cp, province="Lào Cai")
     assert lc["total_vnd"] == 64_841 * M  # not 117.866, which includes 53.025 of counterpart capital
     assert lc["counterpart_vnd"] == 53_025 * M and lc["per_year_vnd"] == round(64_841 * M / 5)
+
+
+def test_provinces_in_vietnamese_alphabetical_order() -> None:
+    df = pd.DataFrame({"province": ["Đồng Tháp", "Điện Biên", "Cần Thơ", "Cao Bằng", None, "Gia Lai", "Cần Thơ"]})
+    assert metrics.provinces_in(df) == ["Cần Thơ", "Cao Bằng", "Điện Biên", "Đồng Tháp", "Gia Lai"]
+    assert metrics.provinces_in(pd.DataFrame()) == []
