@@ -236,16 +236,20 @@ class IngestResult:
         n_err = sum(1 for f in files if f["status"] != "ok")
         totals = self.report["totals"]
         unused = totals.get("files_not_used", 0)
+
+        def n(value: int) -> str:  # 248.593 in Vietnamese, 248,593 in English
+            return f"{value:,}" if lang == "en" else f"{value:,}".replace(",", ".")
+
         if lang == "en":
             return (
-                f"{len(files)} file(s), {n_err} unreadable{f', {unused} not used' if unused else ''}; "
-                f"{totals['records']} amount records, {totals['rejected']} rows rejected, "
-                f"{totals['reconcile_failed']} totals that do not reconcile"
+                f"{n(len(files))} file(s), {n(n_err)} unreadable{f', {n(unused)} not used' if unused else ''}; "
+                f"{n(totals['records'])} amount records, {n(totals['rejected'])} rows rejected, "
+                f"{n(totals['reconcile_failed'])} totals that do not reconcile"
             )
         return (
-            f"{len(files)} tệp, {n_err} tệp không đọc được{f', {unused} tệp không dùng' if unused else ''}; "
-            f"{totals['records']} dòng số liệu, {totals['rejected']} dòng bị loại, "
-            f"{totals['reconcile_failed']} tổng cộng không khớp"
+            f"{n(len(files))} tệp, {n(n_err)} tệp không đọc được{f', {n(unused)} tệp không dùng' if unused else ''}; "
+            f"{n(totals['records'])} dòng số liệu, {n(totals['rejected'])} dòng bị loại, "
+            f"{n(totals['reconcile_failed'])} tổng cộng không khớp"
         )
 
 
