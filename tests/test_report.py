@@ -273,7 +273,8 @@ def test_build_writes_every_output(built: SimpleNamespace) -> None:
     assert [Path(p) for p in paths] == [built.raw.resolve()]
     assert Path(out_dir) == (built.base / "processed").resolve()
     assert built.calls["brief"] == [(4, "Bình Dương", 2017, "vi")]
-    assert "2 báo cáo" in result.summary()
+    assert re.fullmatch(r"Đã lập 2 báo cáo trong \d+,\d giây → .+", result.summary())  # decimal comma
+    assert re.fullmatch(r"Built 2 report\(s\) in \d+\.\d s → .+", result.summary("en"))
 
 
 @pytest.mark.slow

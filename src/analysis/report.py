@@ -92,7 +92,7 @@ LABELS: dict[str, dict[str, str]] = {
         "province_summary": "{n} báo cáo · {years}",
         "progress": "Chạy sổ tay",
         "up_to_date": "Báo cáo đã cập nhật, không cần lập lại (up to date)",
-        "done": "Đã lập {n} báo cáo trong {s:.1f} giây → {out}",
+        "done": "Đã lập {n} báo cáo trong {s} giây → {out}",
         "bytes": "{n} KB",
     },
     "en": {
@@ -130,7 +130,7 @@ LABELS: dict[str, dict[str, str]] = {
         "province_summary": "{n} reports · {years}",
         "progress": "Running notebooks",
         "up_to_date": "Reports are up to date",
-        "done": "Built {n} report(s) in {s:.1f} s → {out}",
+        "done": "Built {n} report(s) in {s} s → {out}",
         "bytes": "{n} KB",
     },
 }
@@ -206,7 +206,10 @@ class ReportResult:
         labels = LABELS[lang or self.lang]
         if self.skipped:
             return f"{labels['up_to_date']}: {self.out_dir}"
-        return labels["done"].format(n=len(self.pages), s=self.seconds, out=self.out_dir)
+        seconds = f"{self.seconds:.1f}"
+        if (lang or self.lang) == "vi":
+            seconds = seconds.replace(".", ",")  # 17,0 giây
+        return labels["done"].format(n=len(self.pages), s=seconds, out=self.out_dir)
 
 
 # ---------------------------------------------------------------------------------------------- parameters
