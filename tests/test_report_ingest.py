@@ -39,6 +39,7 @@ def test_page_escapes_file_content() -> None:
     assert "<script>alert" not in page and "<img src=" not in page and "<b>a.xlsx" not in page
     assert "Không có dòng tổng cộng" in page and "nhóm I" in page and "&lt;img src=x&gt;" in page
     assert "| dòng 3 | cột C | giá trị &#39;&lt;img src=y&gt;&#39;: không có số (cột C «Kinh phí»)" in page
+    assert "thời gian xử lý 0,10 giây" in page  # decimal comma
 
 
 def _recon(row: int, ok: bool | None, label: str, **extra: object) -> dict:

@@ -183,6 +183,7 @@ def template() -> Template:
     """The compiled page template (built once per process)."""
     env = Environment(loader=PackageLoader("analysis", "templates"), autoescape=select_autoescape(["html", "j2"]))
     env.filters["vnd"] = _vnd
+    env.filters["seconds_vi"] = lambda value: f"{float(value or 0):.2f}".replace(".", ",")
     env.filters["scope_vi"] = _scope_vi
     env.filters["warning_vi"] = warning_vi
     env.filters["message_vi"] = message_vi
