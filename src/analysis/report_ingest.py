@@ -39,47 +39,19 @@ def _scope_vi(scope: str) -> str:
     return scope
 
 
-# English warning (as stored in ingest_report.json, stable for tools) → Vietnamese for the analyst's page.
-WARNINGS_VI: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^(\w+) sheet: nothing to read$"), r"Trang biểu đồ/macro: không có bảng để đọc"),
-    (re.compile(r"^hidden sheet: not read.*"), "Trang tính ẩn: không đọc (đặt include_hidden trong khuyencong.yaml để đọc)"),
-    (re.compile(r"^no table header recognised.*"), "Không nhận ra dòng tiêu đề cột; các dòng không được đọc"),
-    (re.compile(r"^header found but no amount column.*"), "Có tiêu đề cột nhưng không có cột số tiền (Kinh phí, KCQG, KCĐP, Đối ứng …)"),
-    (re.compile(r"^the amount columns hold text.*"), "Các cột số tiền chỉ chứa chữ, không chứa số tiền"),
-    (re.compile(r"^no unit stated \(ĐVT\); assumed (.+) from the size of the numbers$"),
-     r"Không ghi đơn vị tính (ĐVT); tạm hiểu là \1 theo độ lớn của số liệu — hãy kiểm tra"),
-    (re.compile(r"^column (\w+) '(.*)' holds text, not amounts.*"), r"Cột \1 «\2» chứa chữ, không đọc là số tiền"),
-    (re.compile(r"^no total row.*"), "Không có dòng tổng cộng để đối chiếu"),
-    (re.compile(r"^row (\d+): column (\w+) total (.+) ≠ sum of its parts (.+)$"),
-     r"Dòng \1: cột \2 ghi tổng \3 ≠ cộng các nguồn \4"),
-    (re.compile(r"^row (\d+): above the support ceiling: (.+)$"), r"Dòng \1: vượt mức hỗ trợ tối đa: \2"),
-    (re.compile(r"^(\d+) formula cell\(s\) without a cached value.*"),
-     r"\1 ô công thức chưa có giá trị tính sẵn (tệp lưu bằng phần mềm không tính công thức): mở và lưu lại bằng Excel"),
-    (re.compile(r"^number typed over a formula\? total/subtotal cells without a formula: (.+)$"),
-     r"Có thể số đã được gõ đè lên công thức: các ô tổng/cộng nhóm không có công thức: \1"),
-    (re.compile(r"^no records found in this file$"), "Không tìm thấy dòng số liệu nào trong tệp"),
-    (re.compile(r"^skipped by khuyencong.yaml$"), "Bỏ qua theo khuyencong.yaml"),
-    (re.compile(r"^delimiter: '(.*)'$"), r"Tệp văn bản, các cột ngăn cách bằng dấu '\1'"),
-    (re.compile(r"^encoding: (\S+) without byte-order mark$"), r"Bảng mã \1 (không có BOM), đã nhận ra tự động"),
-    (re.compile(r"^encoding: windows-1258 \(combining tone marks normalised to NFC\)$"),
-     "Bảng mã Windows-1258: dấu thanh tách rời đã được ghép lại (chuẩn NFC)"),
-    (re.compile(r"^encoding: windows-1258$"), "Bảng mã Windows-1258, đã chuyển sang Unicode"),
-    (re.compile(r"^format: content is (\w+) although the file is named (.+)$"),
-     r"Nội dung tệp là \1 dù tên tệp có đuôi \2: đã đọc theo nội dung"),
-    (re.compile(r"^sheet '(.*)': declared dimension (\S+) ignored \(real content (\d+) rows x (\d+) columns\)$"),
-     r"Trang '\1': vùng dữ liệu khai báo \2 bị bỏ qua (thực tế \3 dòng x \4 cột)"),
-    (re.compile(r"^sheet '(.*)' \((\w+)\) could not be read: (.*)$"), r"Trang '\1' (\2) không đọc được: \3"),
-    (re.compile(r"^reader: calamine failed \((.*)\); read with xlrd$"),
-     r"Đọc bằng xlrd vì calamine không đọc được (\1)"),
-    (re.compile(r"^illustrative sample: not used alongside your own files$"),
-     "Dữ liệu minh họa kèm theo: không dùng vì đã có tệp số liệu của bạn"),
-]
+@cache
+def warnings_vi() -> list[tuple[re.Pattern[str], str]]:
+    """vocab/warnings.csv: English warning (as stored in ingest_report.json, stable for tools) → Vietnamese for
+    the analyst's page; \\1 … in the wording are the parts the pattern captures."""
+    from .classify import vocab_rows
+
+    return [(re.compile(row["pattern"]), row["vi"]) for row in vocab_rows("warnings")]
 
 
 # Why a row was rejected (rejects.csv / ingest_report.json keep the English, stable for tools) → Vietnamese.
 @cache
 def _amount_reasons_vi() -> list[tuple[re.Pattern[str], str]]:
-    """vocab/reasons.csv: why a cell is not an amount or a count (numbers.py's words) → Vietnamese; {1} is
+    """vocab/reasons.csv: why a cell is not an amount or a count (numbers.py's words) → Vietnamese; \\1 is
     the part the reason quotes."""
     from .classify import vocab_rows
 
@@ -115,7 +87,7 @@ def _plain_reason_vi(text: str) -> str:
     for pattern, template in _amount_reasons_vi():
         m = pattern.fullmatch(text)
         if m:
-            return template.replace("{1}", m[1]) if m.groups() else template
+            return m.expand(template)
     return text
 
 
@@ -150,7 +122,7 @@ def message_vi(line: str) -> str:
 
 def warning_vi(text: str) -> str:
     """Vietnamese wording of a stored warning (unknown ones are shown as stored)."""
-    for pattern, template in WARNINGS_VI:
+    for pattern, template in warnings_vi():
         if pattern.match(text):
             return pattern.sub(template, text)
     return text
