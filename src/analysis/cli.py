@@ -30,31 +30,31 @@ def _parser() -> argparse.ArgumentParser:
         description="Đọc mọi bảng tính trong PATH (mặc định data/raw) và ghi bảng dữ liệu sạch, "
         "danh sách dòng bị loại và báo cáo nhập liệu vào --out.",
     )
-    ing.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: data/raw)")
-    ing.add_argument("--out", metavar="DIR", help="output folder (default: data/processed)")
-    ing.add_argument("--province", metavar="NAME", help="province, when title and file name do not say")
-    ing.add_argument("--year", metavar="YYYY", type=int, help="year, when title and file name do not say")
-    ing.add_argument("--stage", choices=("plan", "actual"), help="plan (kế hoạch) or actual (thực hiện)")
-    ing.add_argument("--xlsx", action="store_true", default=None, help="write funding.xlsx even for large tables")
-    ing.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: number of cores)")
-    ing.add_argument("--no-cache", action="store_true", help="re-read every file")
-    ing.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of messages")
-    ing.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    ing.add_argument("paths", nargs="*", metavar="PATH", help="tệp hoặc thư mục, mặc định data/raw (files or folders)")
+    ing.add_argument("--out", metavar="DIR", help="thư mục kết quả, mặc định data/processed (output folder)")
+    ing.add_argument("--province", metavar="NAME", help="tỉnh, khi tiêu đề và tên tệp không ghi (province)")
+    ing.add_argument("--year", metavar="YYYY", type=int, help="năm, khi tiêu đề và tên tệp không ghi (year)")
+    ing.add_argument("--stage", choices=("plan", "actual"), help="kế hoạch (plan) hay thực hiện (actual)")
+    ing.add_argument("--xlsx", action="store_true", default=None, help="ghi funding.xlsx cả khi bảng rất lớn (write funding.xlsx for large tables too)")
+    ing.add_argument("--jobs", type=int, metavar="N", help="số tiến trình đọc tệp, mặc định số lõi CPU (worker processes)")
+    ing.add_argument("--no-cache", action="store_true", help="đọc lại mọi tệp, không dùng bộ nhớ đệm (re-read every file)")
+    ing.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ của thông báo (language of messages)")
+    ing.add_argument("--debug", action="store_true", help="hiện chi tiết lỗi Python (show Python tracebacks)")
 
     rep = sub.add_parser(
         "report",
         help="chạy các sổ tay và xuất báo cáo HTML, hình, bảng Excel (build offline HTML, figures, Excel)",
         description="Nhập dữ liệu (nếu có thay đổi), chạy mọi sổ tay và xuất báo cáo vào --out.",
     )
-    rep.add_argument("--raw", metavar="DIR", help="raw data folder (default: data/raw)")
-    rep.add_argument("--out", metavar="DIR", help="reports folder (default: reports)")
-    rep.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the reports")
-    rep.add_argument("--province", metavar="NAME", help="province to report on")
+    rep.add_argument("--raw", metavar="DIR", help="thư mục số liệu gốc, mặc định data/raw (raw data folder)")
+    rep.add_argument("--out", metavar="DIR", help="thư mục báo cáo, mặc định reports (reports folder)")
+    rep.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ của báo cáo (language of the reports)")
+    rep.add_argument("--province", metavar="NAME", help="tỉnh cần lập báo cáo (province to report on)")
     rep.add_argument("--all-provinces", action="store_true",
-                     help="one report set per province in the data (OUT/<province>/) and OUT/index.html")
-    rep.add_argument("--years", metavar="YYYY-YYYY", help="years to report on, e.g. 2015-2018")
-    rep.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks executed in parallel")
-    rep.add_argument("--debug", action="store_true", help="show Python tracebacks")
+                     help="mỗi tỉnh trong dữ liệu một bộ báo cáo (OUT/<tỉnh>/) và trang OUT/index.html (one set per province)")
+    rep.add_argument("--years", metavar="YYYY-YYYY", help="các năm cần lập báo cáo, ví dụ 2015-2018 (years)")
+    rep.add_argument("--jobs", type=int, default=2, metavar="N", help="số sổ tay chạy song song (notebooks run in parallel)")
+    rep.add_argument("--debug", action="store_true", help="hiện chi tiết lỗi Python (show Python tracebacks)")
     return parser
 
 
