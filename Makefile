@@ -10,7 +10,7 @@ STAMP_DEV := $(VENV)/.installed-dev
 JOBS   ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help report ingest test lint lab notebooks-clean samples bench clean
+.PHONY: help report report-provinces ingest test lint lab notebooks-clean samples bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ $(STAMP_DEV): pyproject.toml | $(PY)
 
 report: $(STAMP_RUN) ## Set up (first time) and build reports/ from data/raw: ingest → notebooks → HTML, figures, Excel
 	$(PY) -m analysis report --jobs $(JOBS)
+
+report-provinces: $(STAMP_RUN) ## As report, one set per province in data/raw: reports/<province>/ and reports/index.html
+	$(PY) -m analysis report --all-provinces --jobs $(JOBS)
 
 ingest: $(STAMP_RUN) ## Only clean data/raw into data/processed (funding.parquet, rejects, ingest report)
 	$(PY) -m analysis ingest
