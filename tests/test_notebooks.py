@@ -10,6 +10,8 @@ temporary reports folder through KHUYENCONG_REPORTS_DIR, as in a report build.
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import json
 import time
 from pathlib import Path
@@ -191,6 +193,14 @@ def test_scope_fills_open_parameters_from_the_data(tmp_path: Path, monkeypatch: 
     with pytest.raises(notebook.ScopeError, match=r"2 tỉnh \(Hà Giang, Quảng Ninh\): đặt province"):
         notebook.scope(processed)
     assert notebook.scope(processed, "Quang Ninh").province == "Quang Ninh"  # given: kept as written
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shown = io.StringIO()
+    with contextlib.redirect_stdout(shown), contextlib.redirect_stderr(shown):
+        result = shell.run_cell(f"from analysis import notebook\nnotebook.scope({str(processed)!r})")
+    assert isinstance(result.error_in_exec, notebook.ScopeError)
+    assert shown.getvalue() == f"⚠ {result.error_in_exec}\n"  # what the analyst sees: no Python traceback
 
 
 @pytest.mark.slow

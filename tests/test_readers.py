@@ -382,3 +382,9 @@ def test_bounded_member_never_reads_whole_part() -> None:
     with zipfile.ZipFile(buf) as zf:
         assert len(readers._bounded_member(zf, "big.xml")) == readers._HEAD_BYTES
         assert readers._bounded_member(zf, "absent.xml") == b""
+
+
+def test_package_errors_show_their_message_in_a_notebook_not_a_traceback(tmp_path: Path) -> None:
+    refused = FileRefused("encrypted", tmp_path / "kh.xlsx", "")
+    assert refused._render_traceback_() == [f"⚠ {refused.message('vi')}"] and "mật khẩu" in refused.message("vi")
+    assert InputError("không tìm thấy: x")._render_traceback_() == ["⚠ không tìm thấy: x"]

@@ -20,6 +20,11 @@ _FALLBACK_CODE = "corrupt"
 class KhuyenCongError(Exception):
     """Base of the package's own errors (user-facing)."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows in a notebook: the message an analyst can act on, not a Python traceback."""
+        message = getattr(self, "message", None)
+        return [f"⚠ {message('vi') if callable(message) else self}"]
+
 
 class _SafeDict(dict):
     """Leave unknown ``{placeholders}`` as they are instead of raising KeyError."""

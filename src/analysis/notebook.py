@@ -84,7 +84,13 @@ class Scope(NamedTuple):
 
 
 class ScopeError(ValueError):
-    """The data hold several provinces and the notebook's `province` parameter is not set."""
+    """The data hold several provinces and the notebook's `province` parameter is not set.
+
+    In JupyterLab the analyst sees the message only, not a Python traceback (IPython calls
+    ``_render_traceback_`` when an exception has it)."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"⚠ {self}"]
 
 
 def scope(
