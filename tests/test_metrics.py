@@ -510,3 +510,15 @@ def test_provinces_in_vietnamese_alphabetical_order() -> None:
     df = pd.DataFrame({"province": ["Đồng Tháp", "Điện Biên", "Cần Thơ", "Cao Bằng", None, "Gia Lai", "Cần Thơ"]})
     assert metrics.provinces_in(df) == ["Cần Thơ", "Cao Bằng", "Điện Biên", "Đồng Tháp", "Gia Lai"]
     assert metrics.provinces_in(pd.DataFrame()) == []
+
+
+def test_province_overview_latest_actual_and_plan_per_province() -> None:
+    df = binh_duong_tidy(with_other_province=True, with_2016_allocation=True)
+    out = metrics.province_overview(df)
+    assert list(out["province"]) == ["Bình Dương", "Quảng Ninh"]
+    bd, qn = out.iloc[0], out.iloc[1]
+    assert (bd["first_year"], bd["last_year"]) == (2015, 2017)
+    assert (bd["actual_year"], bd["actual_support_vnd"]) == (2016, 3_918_000_000)  # projects, not the summary too
+    assert (bd["plan_year"], bd["plan_support_vnd"]) == (2017, 4_438_000_000)
+    assert (qn["actual_year"], qn["actual_support_vnd"]) == (2017, 1_800_000_000)
+    assert pd.isna(qn["plan_year"]) and pd.isna(qn["plan_support_vnd"])

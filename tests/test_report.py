@@ -326,6 +326,7 @@ def test_one_report_set_per_province_and_a_landing_page(built: SimpleNamespace, 
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert 'href="binh_duong/html/index.html">Bình Dương</a>' in index
     assert 'href="quang_ninh/html/index.html">Quảng Ninh</a>' in index and "2 báo cáo · 2023" in index
+    assert "2 báo cáo · 2016–2017 · thực hiện 2017: " in index  # the latest actual year's support, in triệu
     assert external_resources(index) == []
     qn_index = (tmp_path / "out" / "quang_ninh" / "html" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../../index.html">← Các tỉnh</a>' in qn_index

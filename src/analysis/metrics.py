@@ -79,6 +79,32 @@ def provinces_in(df: pd.DataFrame, column: str = "province") -> list[str]:
     return sorted((str(p) for p in df[column].dropna().unique() if str(p).strip()), key=lambda p: (fold(p), p))
 
 
+def province_overview(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per province: years covered, and support (excluding counterpart) of its latest actual year and
+    its latest plan year, at one grain — what a multi-province landing page says about each province.
+
+    Columns: province, first_year, last_year, actual_year, actual_support_vnd, plan_year, plan_support_vnd
+    (<NA> when the province has no rows of that stage).
+    """
+    _require(df, [*GRAIN_KEYS, "record_type", "funding_source", "amount_vnd"], "province_overview")
+    rows = []
+    for province in provinces_in(df):
+        part = df[df["province"] == province]
+        row: dict[str, object] = {"province": province, "first_year": int(part["year"].min()),
+                                  "last_year": int(part["year"].max())}
+        for stage in ("actual", "plan"):
+            by_year = support_by_year(part, stage)
+            last = by_year.iloc[-1] if len(by_year) else None
+            row[f"{stage}_year"] = int(last["year"]) if last is not None else None
+            row[f"{stage}_support_vnd"] = int(last["support_vnd"]) if last is not None else None
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=["province", "first_year", "last_year", "actual_year", "actual_support_vnd",
+                                      "plan_year", "plan_support_vnd"])
+    for c in out.columns[1:]:
+        out[c] = pd.array(out[c].tolist(), dtype="Int64")
+    return out
+
+
 def for_province(df: pd.DataFrame, province: str, column: str = "province") -> pd.DataFrame:
     """Rows of one province, matched on the folded name ('Binh Duong', 'Tỉnh Bình Dương' match 'Bình Dương')."""
     key = reference_data.province_key(province)

@@ -90,6 +90,8 @@ LABELS: dict[str, dict[str, str]] = {
         "provinces_heading": "Các tỉnh",
         "provinces_back": "← Các tỉnh",
         "province_summary": "{n} báo cáo · {years}",
+        "province_actual": "thực hiện {year}: {amount}",
+        "province_plan": "kế hoạch {year}: {amount}",
         "progress": "Chạy sổ tay",
         "up_to_date": "Báo cáo đã cập nhật, không cần lập lại (up to date)",
         "done": "Đã lập {n} báo cáo trong {s} giây → {out}",
@@ -128,6 +130,8 @@ LABELS: dict[str, dict[str, str]] = {
         "provinces_heading": "Provinces",
         "provinces_back": "← All provinces",
         "province_summary": "{n} reports · {years}",
+        "province_actual": "actual {year}: {amount}",
+        "province_plan": "plan {year}: {amount}",
         "progress": "Running notebooks",
         "up_to_date": "Reports are up to date",
         "done": "Built {n} report(s) in {s} s → {out}",
@@ -1290,13 +1294,22 @@ def _write_province_index(
     context = _page_context(labels, lang, labels["all_provinces"], built_at, provenance,
                             [(labels["province"], labels["all_provinces"]), (labels["lang"], lang)],
                             any(r.pages and any(p.illustrative for p in r.pages) for r in results))
+    from . import fmt
+
+    overview = metrics.province_overview(table).set_index("province")
     reports = []
     for province, result in zip(provinces, results, strict=True):
         years = sorted(int(y) for y in metrics.for_province(table, province)["year"].dropna().unique())
+        summary = labels["province_summary"].format(n=len(result.pages), years=_years_text(years))
+        row = overview.loc[province] if province in overview.index else None
+        for stage in ("actual", "plan"):
+            if row is not None and not pd.isna(row[f"{stage}_year"]):
+                summary += " · " + labels[f"province_{stage}"].format(
+                    year=int(row[f"{stage}_year"]), amount=fmt.format_vnd(row[f"{stage}_support_vnd"], "trieu", lang))
         reports.append({
             "href": result.index_html.relative_to(out).as_posix(),
             "title": province,
-            "summary": labels["province_summary"].format(n=len(result.pages), years=_years_text(years)),
+            "summary": summary,
             "illustrative": any(p.illustrative for p in result.pages),
         })
     kc = {**context, "title": labels["provinces_title"], "illustrative_build": False, "brief_html": "",
