@@ -126,3 +126,19 @@ def test_meeting_years_and_heading_level(df: pd.DataFrame, published: pd.DataFra
     assert brief.to_markdown(heading_level=2).startswith("## Tóm tắt")
     with pytest.raises(ValueError):
         brief.to_markdown(heading_level=0)
+
+
+def test_plans_only_brief_the_latest_planned_year_with_its_plan(df: pd.DataFrame, published: pd.DataFrame) -> None:
+    """A province whose files so far are plans gets a brief that says so and gives the plan, not an empty page."""
+    from analysis.brief import meeting_years
+
+    plans = df[df["stage"] == "plan"]
+    assert meeting_years(plans, 2016) == [2017]
+    text = meeting_brief(plans, published, "Bình Dương", 2017).to_text()
+    assert "Chưa có số liệu kinh phí khuyến công thực hiện năm 2017." in text
+    assert "Kế hoạch năm 2017: tổng kinh phí 4.438 triệu đồng" in text
+    # a year with results keeps to the next year's plan, even when its own plan is in the table
+    with_plan = binh_duong_tidy(with_2016_plan=True)
+    no_2017_plan = with_plan[~((with_plan["stage"] == "plan") & (with_plan["year"] == 2017))]
+    text = meeting_brief(no_2017_plan, published, "Bình Dương", 2016).to_text()
+    assert "Chưa có số liệu kế hoạch kinh phí khuyến công năm 2017." in text and "Kế hoạch năm 2016" not in text

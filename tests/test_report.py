@@ -676,3 +676,17 @@ def test_cli_refuses_province_with_all_provinces(capsys: pytest.CaptureFixture[s
 
     assert main(["report", "--all-provinces", "--province", "Quảng Ninh"]) == 2
     assert "--all-provinces" in capsys.readouterr().err
+
+
+def test_a_provinces_pages_list_its_own_source_files() -> None:
+    from analysis.report import RawFile, _raw_provenance
+
+    whole = pd.DataFrame({"source_file": ["bd/a.xlsx", "bd/a.xlsx", "qn/b.xlsx"],
+                          "province": ["Bình Dương", "Bình Dương", "Quảng Ninh"]})
+    files = [RawFile("bd/a.xlsx", "1", 10), RawFile("qn/b.xlsx", "2", 10), RawFile("x/broken.xlsx", "3", 10)]
+    report = SimpleNamespace(report={"files": [{"path": f.path, "sha256": f.sha256, "status": s}
+                                               for f, s in zip(files, ["ok", "ok", "error"], strict=True)]})
+    scoped = whole[whole["province"] == "Bình Dương"]
+    listed = _raw_provenance(files, report, scoped, whole)
+    assert [(f.path, f.rows, f.status) for f in listed] == [("bd/a.xlsx", 2, "ok"), ("x/broken.xlsx", 0, "error")]
+    assert len(_raw_provenance(files, report, scoped)) == 3  # without the whole table: every file, as before

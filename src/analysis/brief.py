@@ -165,8 +165,13 @@ def _results_paragraph(d: pd.DataFrame, year: int, lang: str, unit: str) -> str:
 
 
 def _plan_paragraph(d: pd.DataFrame, year: int, lang: str, unit: str, names: str) -> str:
+    """Next year's plan by programme; for a year without results yet (only plans so far), that year's plan."""
     nxt = year + 1
     plan = metrics.program_allocation(d, "plan", nxt)
+    if (plan.empty or int(plan["amount_vnd"].sum()) == 0) and year not in metrics.years_with(d, "actual"):
+        own = metrics.program_allocation(d, "plan", year)
+        if not own.empty and int(own["amount_vnd"].sum()) != 0:
+            nxt, plan = year, own
     if plan.empty or int(plan["amount_vnd"].sum()) == 0:
         return label("brief.plan_missing", lang, next=nxt)
     order = _program_order()
@@ -283,7 +288,10 @@ def meeting_years(df: pd.DataFrame, brief_year: int | None = None) -> list[int]:
 
     Why both: the bundled data reproduce the meeting of 24/02/2017 (brief_year 2016) while their latest
     actual year is 2017; an analyst with new data leaves brief_year as it is and still gets the newest brief.
+    A table with plans only gives its latest planned year, so the page is never silently empty.
     """
     actual = metrics.years_with(df, "actual")
+    if not actual:  # only plans so far: brief the latest planned year (no results yet, its plan)
+        return metrics.years_with(df, "plan")[-1:]
     years = [y for y in (brief_year, actual[-1] if actual else None) if y is not None and int(y) in actual]
     return sorted({int(y) for y in years})

@@ -1020,11 +1020,20 @@ def _latest_year(table: pd.DataFrame, province: str | None, years: Sequence[int]
     return int((actual if not actual.empty else part)["year"].max())
 
 
-def _raw_provenance(raw_files: Sequence[RawFile], ingest_result: Any, table: pd.DataFrame) -> list[RawFile]:
-    """The files the ingest read (path, SHA-256, status) with their number of data rows in the table."""
+def _raw_provenance(
+    raw_files: Sequence[RawFile], ingest_result: Any, table: pd.DataFrame, whole: pd.DataFrame | None = None
+) -> list[RawFile]:
+    """The files the ingest read (path, SHA-256, status) with their number of data rows in the table.
+
+    With ``whole`` (the table before the report's scope was applied), files whose rows all lie outside the
+    scope — another province's workbooks — are left out: a province's pages list its own sources.
+    """
     counts: dict[str, int] = {}
     if table is not None and "source_file" in getattr(table, "columns", ()):
         counts = {str(k): int(v) for k, v in table["source_file"].value_counts().items()}
+    elsewhere: set[str] = set()
+    if whole is not None and "source_file" in getattr(whole, "columns", ()):
+        elsewhere = {str(f) for f in whole["source_file"].dropna().unique()} - set(counts)
     report = getattr(ingest_result, "report", None) or {}
     by_path = {f.path: f for f in raw_files}
     listed = report.get("files") if isinstance(report, dict) else None
@@ -1032,6 +1041,8 @@ def _raw_provenance(raw_files: Sequence[RawFile], ingest_result: Any, table: pd.
         out = []
         for entry in listed:
             path = str(entry.get("path", ""))
+            if path in elsewhere:
+                continue
             known = by_path.get(path) or next(
                 (f for f in raw_files if path.endswith(f.path) or f.path.endswith(path)), None
             )
@@ -1045,7 +1056,7 @@ def _raw_provenance(raw_files: Sequence[RawFile], ingest_result: Any, table: pd.
                 )
             )
         return out
-    return [RawFile(f.path, f.sha256, f.size, counts.get(f.path)) for f in raw_files]
+    return [RawFile(f.path, f.sha256, f.size, counts.get(f.path)) for f in raw_files if f.path not in elsewhere]
 
 
 # ---------------------------------------------------------------------------------------------- build
@@ -1130,7 +1141,7 @@ def build_reports(
             in_scope
         )
     published = published_fn() if published_fn is not None else _default_published(raw)
-    provenance = _raw_provenance(raw_files, ingest_result, in_scope)
+    provenance = _raw_provenance(raw_files, ingest_result, in_scope, table if province else None)
 
     scope_parts = [province or labels["all_provinces"]]
     if year_list:
