@@ -165,10 +165,10 @@ def _results_paragraph(d: pd.DataFrame, year: int, lang: str, unit: str) -> str:
 
 
 def _plan_paragraph(d: pd.DataFrame, year: int, lang: str, unit: str, names: str) -> str:
-    """Next year's plan by programme; for a year without results yet (only plans so far), that year's plan."""
+    """Next year's plan by programme; for a province with plans only so far, that year's own plan."""
     nxt = year + 1
     plan = metrics.program_allocation(d, "plan", nxt)
-    if (plan.empty or int(plan["amount_vnd"].sum()) == 0) and year not in metrics.years_with(d, "actual"):
+    if (plan.empty or int(plan["amount_vnd"].sum()) == 0) and not metrics.years_with(d, "actual"):
         own = metrics.program_allocation(d, "plan", year)
         if not own.empty and int(own["amount_vnd"].sum()) != 0:
             nxt, plan = year, own
