@@ -222,6 +222,22 @@ def test_notebook_with_default_parameters_shows_another_provinces_data(
         assert not any(o.output_type == "error" for o in cell.outputs)
 
 
+@pytest.mark.slow
+def test_programme_notebook_says_when_a_stage_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Results only: no empty 'kế hoạch năm –' chart, a sentence instead."""
+    from analysis.ingest import ingest
+
+    _quang_ninh_2023(tmp_path / "raw")
+    (tmp_path / "raw" / "quang_ninh" / "ke_hoach_khuyen_cong_2024.csv").unlink()
+    processed = tmp_path / "processed"
+    ingest([tmp_path / "raw"], out_dir=processed, progress=False)
+    (tmp_path / "reports").mkdir()
+    nb, _ = _execute("04_phan_bo_chuong_trinh", processed, tmp_path / "reports", monkeypatch)
+    assert "Chưa có số liệu kế hoạch nào trong dữ liệu." in _texts(nb)
+    saved = sorted(p.name for p in (tmp_path / "reports" / "figures" / "04_phan_bo_chuong_trinh").glob("*.png"))
+    assert "chuong_trinh_actual_2023.png" in saved and not [n for n in saved if "None" in n or "plan_" in n]
+
+
 def test_published_figures_missing_is_an_empty_table(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(config, "PUBLISHED_FIGURES", tmp_path / "none.csv")
     empty = notebook.published_figures()
