@@ -141,7 +141,10 @@ def test_empty_data_still_renders(tmp_path: Path) -> None:
         fig = make(empty, "vi")
         texts = [t.get_text() for t in fig.findobj(Text)]
         assert any(t in (charts.label("label.no_data"), charts.label("label.no_counterpart")) for t in texts)
+        assert not [t for t in fig.findobj(Text) if t.get_gid() == "subtitle"], make.__name__  # no '–; …'
     charts.save_for_slides(fig, "empty", "nb", out_dir=tmp_path)
+    with_data = charts.chart_support_by_year(DF, "vi")
+    assert [t for t in with_data.findobj(Text) if t.get_gid() == "subtitle"]  # data: the subtitle stays
 
 
 def test_save_for_slides_defaults_and_resizes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -273,7 +273,12 @@ def _frame(
     lang: str,
     illustrative: bool,
 ) -> None:
-    """Title, subtitle, unit-and-source note and the illustrative mark; keep axes between header and footer."""
+    """Title, subtitle, unit-and-source note and the illustrative mark; keep axes between header and footer.
+
+    A chart whose every panel says "no data" gets no subtitle: subtitles describe the data ('–; tổng trên đầu
+    cột' would be noise)."""
+    if fig.axes and all(getattr(ax, "_kc_no_data", False) for ax in fig.axes if ax.get_visible()):
+        subtitle = ""
     margin_x = 48 / SLIDE_PX[0]
     y = 1 - _px_to_fig_y(26)
     title_txt = _wrap(title, 62 if illustrative else 76)
@@ -370,6 +375,7 @@ def _period(years: Sequence[int]) -> str:
 
 
 def _no_data(ax: Axes, text: str) -> None:
+    ax._kc_no_data = True  # type: ignore[attr-defined]  # read by _frame
     ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=20, color=MUTED_TEXT)
     ax.set_xticks([])
     ax.set_yticks([])
