@@ -367,3 +367,8 @@ def test_a_year_with_one_stage_has_its_bar_on_the_tick(make: Callable[..., Figur
     )
     assert centers[0] == 0.0 and centers[-1] == 2.0  # 2015 and 2017 centred on their ticks
     assert [c for c in centers if 0.5 < c < 1.5] == [0.81, 1.19]  # 2016: side by side
+
+
+def test_no_stage_note_in_both_languages() -> None:
+    assert charts.no_stage_note("plan") == "Chưa có số liệu kế hoạch nào trong dữ liệu."
+    assert charts.no_stage_note("actual", "en") == "The data hold no actual figures yet."

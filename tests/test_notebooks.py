@@ -197,8 +197,11 @@ def test_scope_fills_open_parameters_from_the_data(tmp_path: Path, monkeypatch: 
 
     shell = InteractiveShell.instance()
     shown = io.StringIO()
-    with contextlib.redirect_stdout(shown), contextlib.redirect_stderr(shown):
-        result = shell.run_cell(f"from analysis import notebook\nnotebook.scope({str(processed)!r})")
+    try:
+        with contextlib.redirect_stdout(shown), contextlib.redirect_stderr(shown):
+            result = shell.run_cell(f"from analysis import notebook\nnotebook.scope({str(processed)!r})")
+    finally:
+        InteractiveShell.clear_instance()  # other tests expect no shell in this process
     assert isinstance(result.error_in_exec, notebook.ScopeError)
     assert shown.getvalue() == f"⚠ {result.error_in_exec}\n"  # what the analyst sees: no Python traceback
 

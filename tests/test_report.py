@@ -650,11 +650,11 @@ def test_kernel_runs_this_interpreter() -> None:
 
 
 def test_sample_rows_make_a_build_illustrative() -> None:
-    from analysis.report import _from_samples
+    from analysis.notebook import is_illustrative  # what build_reports asks when illustrative is None
 
-    assert _from_samples(pd.DataFrame({"source_file": ["samples/binh_duong/ke_hoach_2017.xlsx"]}))
-    assert not _from_samples(pd.DataFrame({"source_file": ["quang_ninh/KH_2018.xlsx"]}))
-    assert not _from_samples(pd.DataFrame())
+    assert is_illustrative(pd.DataFrame({"source_file": ["samples/binh_duong/ke_hoach_2017.xlsx"]}))
+    assert not is_illustrative(pd.DataFrame({"source_file": ["quang_ninh/KH_2018.xlsx"]}))
+    assert not is_illustrative(pd.DataFrame())
 
 
 def test_cell_error_counts_cells_as_the_author_sees_them(tmp_path: Path) -> None:

@@ -143,6 +143,11 @@ def stage_label(stage: str, lang: str = "vi", short: bool = False) -> str:
     return label(f"stage_short.{stage}" if short else f"stage.{stage}", lang)
 
 
+def no_stage_note(stage: str, lang: str = "vi") -> str:
+    """'Chưa có số liệu kế hoạch nào trong dữ liệu.' — said instead of drawing a chart of a stage the data lack."""
+    return label("note.no_stage", lang, stage=stage_label(stage, lang).lower())
+
+
 _YEAR_AMOUNT_COLUMN = re.compile(r"^(\d{4})(?:_(plan|actual))?_vnd$")
 
 

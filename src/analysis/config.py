@@ -34,6 +34,7 @@ PROCESSED_DIR: Path = _path("PROCESSED_DIR", DATA_DIR / "processed")
 CACHE_DIR: Path = _path("CACHE_DIR", PROCESSED_DIR / ".cache")
 REPORTS_DIR: Path = _path("REPORTS_DIR", ROOT / "reports")
 NOTEBOOKS_DIR: Path = _path("NOTEBOOKS_DIR", ROOT / "notebooks")
+SAMPLES_FOLDER = "samples"  # data/raw/<this>/: the bundled illustrative workbooks (an embedded default)
 PUBLISHED_FIGURES: Path = _path("PUBLISHED_FIGURES", RAW_DIR / "published" / "published_figures.csv")
 PACKAGE_DIR: Path = Path(__file__).resolve().parent
 VOCAB_DIR: Path = PACKAGE_DIR / "vocab"

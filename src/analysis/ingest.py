@@ -281,8 +281,8 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, P
     return sorted(found.items())
 
 
-SAMPLES_FOLDER = "samples"
 SAMPLES_SKIPPED = "illustrative sample: not used alongside your own files"
+OVERRIDE_SKIPPED = "skipped by khuyencong.yaml"
 
 
 def samples_beside_own_files(files: Iterable[tuple[Path, Path]]) -> set[Path]:
@@ -296,7 +296,7 @@ def samples_beside_own_files(files: Iterable[tuple[Path, Path]]) -> set[Path]:
     own: set[Path] = set()
     for path, root in files:
         parts = path.relative_to(root).parts if path.is_relative_to(root) else ()
-        if len(parts) > 1 and parts[0] == SAMPLES_FOLDER:
+        if len(parts) > 1 and parts[0] == config.SAMPLES_FOLDER:
             samples.setdefault(root, []).append(path)
         else:
             own.add(root)
@@ -419,7 +419,7 @@ def process_file(path: Path, label: str, options: IngestOptions, overrides: dict
                           code=exc.code, detail=exc.detail, seconds=time.perf_counter() - started)
     if overrides.get("skip"):
         return FileResult(label, "ok", "bỏ qua theo khuyencong.yaml (skipped by override)", empty, [], [], [],
-                          warnings=["skipped by khuyencong.yaml"], seconds=time.perf_counter() - started)
+                          warnings=[OVERRIDE_SKIPPED], seconds=time.perf_counter() - started)
     only_sheet = overrides.get("sheet")
     unit_override = detect_unit(str(overrides["unit"])) if overrides.get("unit") else None
     base_ctx = SheetContext(
@@ -917,7 +917,7 @@ def _flag_duplicates(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-_NOT_USED = {SAMPLES_SKIPPED, "skipped by khuyencong.yaml"}  # files listed, on purpose not read
+_NOT_USED = {SAMPLES_SKIPPED, OVERRIDE_SKIPPED}  # files listed, on purpose not read
 
 
 def _build_report(

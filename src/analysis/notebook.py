@@ -22,7 +22,6 @@ from analysis import config, metrics, reference_data
 TABLE_FILE = "funding.parquet"
 REPORT_FILE = "ingest_report.json"
 REJECTS_FILE = "rejects.csv"
-SAMPLES_FOLDER = "samples"
 PUBLISHED_COLUMNS: tuple[str, ...] = (
     "scope",
     "province",
@@ -62,7 +61,7 @@ def is_illustrative(table: pd.DataFrame) -> bool:
     if table is None or table.empty or "source_file" not in table.columns:
         return False
     return any(
-        SAMPLES_FOLDER in PurePosixPath(str(f).replace("\\", "/")).parts
+        config.SAMPLES_FOLDER in PurePosixPath(str(f).replace("\\", "/")).parts
         for f in table["source_file"].dropna().unique()
     )
 
@@ -84,13 +83,37 @@ class Scope(NamedTuple):
 
 
 class ScopeError(ValueError):
-    """The data hold several provinces and the notebook's `province` parameter is not set.
+    """The data hold several provinces and the notebook's `province` parameter is not set (``provinces``).
 
     In JupyterLab the analyst sees the message only, not a Python traceback (IPython calls
     ``_render_traceback_`` when an exception has it)."""
 
+    def __init__(self, message: str, provinces: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.provinces = list(provinces)
+
     def _render_traceback_(self) -> list[str]:
         return [f"⚠ {self}"]
+
+
+def province_list(provinces: Sequence[str]) -> str:
+    """Provinces as a message lists them: the first six, then '…'."""
+    return ", ".join(provinces[:6]) + (", …" if len(provinces) > 6 else "")
+
+
+def only_province(table: pd.DataFrame) -> str | None:
+    """The province of a table that holds one (None: no rows); ScopeError naming them when it holds several.
+
+    The one rule for "what are these pages about" — notebooks (scope) and report builds both ask it.
+    """
+    found = metrics.provinces_in(table)
+    if len(found) <= 1:
+        return found[0] if found else None
+    raise ScopeError(
+        f"dữ liệu có {len(found)} tỉnh ({province_list(found)}): đặt province = \"{found[0]}\" (hoặc tỉnh khác) "
+        f"trong ô tham số / the data cover {len(found)} provinces: set the province parameter",
+        found,
+    )
 
 
 def scope(
@@ -109,14 +132,7 @@ def scope(
     """
     table = _read_table(data_dir)
     if not province:
-        found = metrics.provinces_in(table)
-        if len(found) > 1:
-            shown = ", ".join(found[:6]) + (", …" if len(found) > 6 else "")
-            raise ScopeError(
-                f"dữ liệu có {len(found)} tỉnh ({shown}): đặt province = \"{found[0]}\" (hoặc tỉnh khác) trong ô "
-                f"tham số / the data cover {len(found)} provinces: set the province parameter"
-            )
-        province = found[0] if found else None
+        province = only_province(table)
     part = metrics.for_province(table, province) if province else table
     if years:
         year_list: list[int] | None = [int(y) for y in years]

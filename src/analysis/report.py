@@ -32,7 +32,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -210,9 +210,9 @@ class ReportResult:
         labels = LABELS[lang or self.lang]
         if self.skipped:
             return f"{labels['up_to_date']}: {self.out_dir}"
-        seconds = f"{self.seconds:.1f}"
-        if (lang or self.lang) == "vi":
-            seconds = seconds.replace(".", ",")  # 17,0 giây
+        from .fmt import format_number
+
+        seconds = format_number(self.seconds, 1, lang or self.lang)  # 17,0 giây / 17.0 s
         return labels["done"].format(n=len(self.pages), s=seconds, out=self.out_dir)
 
 
@@ -1137,9 +1137,9 @@ def build_reports(
             params["province"] = province
     in_scope = _in_scope(table, province, year_list)
     if illustrative is None:
-        illustrative = bool(isinstance(report, dict) and report.get("illustrative")) or _from_samples(
-            in_scope
-        )
+        from .notebook import is_illustrative
+
+        illustrative = bool(isinstance(report, dict) and report.get("illustrative")) or is_illustrative(in_scope)
     published = published_fn() if published_fn is not None else _default_published(raw)
     provenance = _raw_provenance(raw_files, ingest_result, in_scope, table if province else None)
 
@@ -1296,17 +1296,13 @@ def _write_province_index(
     ingest_result: Any,
     table: pd.DataFrame,
 ) -> None:
-    from jinja2 import Environment, FileSystemLoader
-
-    from . import metrics
+    from . import fmt, metrics
 
     built_at = datetime.now().strftime("%d/%m/%Y %H:%M" if lang == "vi" else "%Y-%m-%d %H:%M")
     provenance = _raw_provenance(scan_raw_files(raw), ingest_result, table)
     context = _page_context(labels, lang, labels["all_provinces"], built_at, provenance,
                             [(labels["province"], labels["all_provinces"]), (labels["lang"], lang)],
                             any(r.pages and any(p.illustrative for p in r.pages) for r in results))
-    from . import fmt
-
     overview = metrics.province_overview(table).set_index("province")
     reports = []
     for province, result in zip(provinces, results, strict=True):
@@ -1326,12 +1322,7 @@ def _write_province_index(
     kc = {**context, "title": labels["provinces_title"], "illustrative_build": False, "brief_html": "",
           "brief_heading": "", "reports": reports, "downloads": [],
           "labels": {**context["labels"], "reports": labels["provinces_heading"]}}
-    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
-    page = env.get_template("reports_index.html.j2").render(kc=kc)
-    remote = external_resources(page)
-    if remote:
-        raise ReportError(f"province index page would load from the network: {remote[:3]}")
-    atomic_write_text(out / ("index.html" if lang == "vi" else "index_en.html"), page)
+    _render_index(out / ("index.html" if lang == "vi" else "index_en.html"), kc)
 
 
 def _run_notebooks(
@@ -1419,18 +1410,18 @@ def _as_completed(futures: Mapping[Future[Any], Path]) -> Iterable[Future[Any]]:
 
 
 def _only_province(table: pd.DataFrame) -> str | None:
-    """The province of a table that holds one; ReportError naming them when it holds several (None: empty)."""
-    from .metrics import provinces_in
+    """notebook.only_province, with the command-line way out when the data hold several provinces."""
+    from .notebook import ScopeError, only_province, province_list
 
-    found = provinces_in(table)
-    if len(found) <= 1:
-        return found[0] if found else None
-    shown = ", ".join(found[:6]) + (", …" if len(found) > 6 else "")
-    raise ReportError(
-        f"dữ liệu có {len(found)} tỉnh ({shown}): chọn một tỉnh cho bộ báo cáo, ví dụ --province \"{found[0]}\", "
-        f"hoặc lập cho từng tỉnh bằng --all-provinces (the data covers {len(found)} provinces: choose one with "
-        f"--province, or build one set per province with --all-provinces)"
-    )
+    try:
+        return only_province(table)
+    except ScopeError as exc:
+        found = exc.provinces
+        raise ReportError(
+            f"dữ liệu có {len(found)} tỉnh ({province_list(found)}): chọn một tỉnh cho bộ báo cáo, ví dụ --province \"{found[0]}\", "
+            f"hoặc lập cho từng tỉnh bằng --all-provinces (the data covers {len(found)} provinces: choose one with "
+            f"--province, or build one set per province with --all-provinces)"
+        ) from None
 
 
 def _in_scope(table: pd.DataFrame, province: str | None, years: Sequence[int] | None) -> pd.DataFrame:
@@ -1444,13 +1435,6 @@ def _in_scope(table: pd.DataFrame, province: str | None, years: Sequence[int] | 
     if years:
         table = table[table["year"].isin(list(years))]
     return table
-
-
-def _from_samples(table: pd.DataFrame) -> bool:
-    """True when rows come from the bundled illustrative workbooks (``data/raw/samples/…``)."""
-    if table is None or table.empty or "source_file" not in table.columns:
-        return False
-    return any("samples" in PurePosixPath(str(f)).parts for f in table["source_file"].dropna().unique())
 
 
 def _write_summary(
@@ -1517,10 +1501,7 @@ def _write_index(
     figures: Sequence[Path],
     build: Path,
 ) -> None:
-    from jinja2 import Environment, FileSystemLoader
-
     labels = context["labels"]
-    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
     downloads = []
     if summary_path is not None:
         downloads.append(
@@ -1557,10 +1538,19 @@ def _write_index(
     }
     if context.get("up_href"):
         kc["labels"] = {**labels, "back": labels["provinces_back"]}
+    _render_index(dest, kc)
+
+
+def _render_index(dest: Path, kc: Mapping[str, Any]) -> None:
+    """Render reports_index.html.j2 (a report set's index or the province list), refuse anything that would
+    load from the network, and write it atomically."""
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
     page = env.get_template("reports_index.html.j2").render(kc=kc)
     remote = external_resources(page)
     if remote:
-        raise ReportError(f"index page would load from the network: {remote[:3]}")
+        raise ReportError(f"index page {dest.name} would load from the network: {remote[:3]}")
     atomic_write_text(dest, page)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -50,31 +49,17 @@ def warnings_vi() -> list[tuple[re.Pattern[str], str]]:
 
 # Why a row was rejected (rejects.csv / ingest_report.json keep the English, stable for tools) → Vietnamese.
 @cache
-def _amount_reasons_vi() -> list[tuple[re.Pattern[str], str]]:
-    """vocab/reasons.csv: why a cell is not an amount or a count (numbers.py's words) → Vietnamese; \\1 is
+def _reasons_vi() -> list[tuple[re.Pattern[str], str]]:
+    """vocab/reasons.csv: why a row was rejected (sheet.py's and numbers.py's words) → Vietnamese; \\1 is
     the part the reason quotes."""
     from .classify import vocab_rows
 
     return [(re.compile(row["reason"]), row["vi"]) for row in vocab_rows("reasons")]
 
 
-REASONS_VI: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (re.compile(r"^no table header recognised in this sheet.*"),
-     lambda m: "không nhận ra dòng tiêu đề cột của trang này (khai báo trong khuyencong.yaml)"),
-    (re.compile(r"^(year|province) unknown: not in the title, sheet or file name \(use --(\w+)\)$"),
-     lambda m: f"không rõ {'năm' if m[1] == 'year' else 'tỉnh'}: tiêu đề, tên trang và tên tệp đều không ghi "
-               f"(dùng --{m[2]})"),
-    (re.compile(r"^plan or actual unknown.*"),
-     lambda m: "không rõ là kế hoạch hay thực hiện: tiêu đề, dòng tiêu đề cột và tên tệp đều không ghi (dùng --stage)"),
-    (re.compile(r"^amounts without a label or number, and they are not the sum of the table$"),
-     lambda m: "có số tiền nhưng không có tên hay số thứ tự, và không phải tổng của bảng"),
-    (re.compile(r"^two amount columns on this line mean the same source and stage.*"),
-     lambda m: "hai cột số tiền trên dòng này cùng nguồn và cùng giai đoạn; khai báo cột trong khuyencong.yaml"),
-    (re.compile(r"^cannot read the number of projects: (.+)$"),
-     lambda m: f"không đọc được số đề án: {_plain_reason_vi(m[1])}"),
-    (re.compile(r"^negative amount \(column (\w+) '(.*)'\)$"), lambda m: f"số tiền âm (cột {m[1]} «{m[2]}»)"),
-    (re.compile(r"^(.+) \(column (\w+) '(.*)'\)$"), lambda m: f"{_plain_reason_vi(m[1])} (cột {m[2]} «{m[3]}»)"),
-]
+# The two shapes that wrap a reason: amounts name their column, counts say what was being read.
+_IN_COLUMN_RE = re.compile(r"^(.+) \(column (\w+) '(.*)'\)$")
+_COUNT_PREFIX = "cannot read the number of projects: "
 _MESSAGE_RE = re.compile(
     r"^(?P<file>.+?) \| sheet '(?P<sheet>.*)' \| row (?P<row>\d+)(?: \| column (?P<column>\w+))?"
     r"(?: \| value '(?P<value>.*)')?: (?P<text>.*)$",
@@ -84,7 +69,7 @@ _RECON_RE = re.compile(r"^declared ([\d,-]+) đồng ≠ computed ([\d,-]+) đ�
 
 
 def _plain_reason_vi(text: str) -> str:
-    for pattern, template in _amount_reasons_vi():
+    for pattern, template in _reasons_vi():
         m = pattern.fullmatch(text)
         if m:
             return m.expand(template)
@@ -93,10 +78,11 @@ def _plain_reason_vi(text: str) -> str:
 
 def reason_vi(reason: str) -> str:
     """Vietnamese wording of why a row was rejected (unknown reasons are shown as stored)."""
-    for pattern, wording in REASONS_VI:
-        m = pattern.match(reason)
-        if m:
-            return wording(m)
+    if reason.startswith(_COUNT_PREFIX):
+        return "không đọc được số đề án: " + _plain_reason_vi(reason[len(_COUNT_PREFIX) :])
+    m = _IN_COLUMN_RE.match(reason)
+    if m:
+        return f"{_plain_reason_vi(m[1])} (cột {m[2]} «{m[3]}»)"
     return _plain_reason_vi(reason)
 
 

@@ -182,7 +182,7 @@ def sheet_title(name: str, taken: set[str] | None = None) -> str:
 
 
 def _cell_value(value: Any) -> Any:
-    """Convert a pandas cell to something openpyxl writes (NA → empty, numpy → Python)."""
+    """Convert a pandas cell to a plain Python value an XLSX writer takes (NA → None, numpy → Python)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):

@@ -1377,9 +1377,9 @@ def build_workbooks() -> list[Workbook]:
 
 def default_out_dir() -> Path:
     """data/raw/samples/binh_duong under the configured raw folder."""
-    from analysis.config import RAW_DIR
+    from analysis.config import RAW_DIR, SAMPLES_FOLDER
 
-    return RAW_DIR / "samples" / "binh_duong"
+    return RAW_DIR / SAMPLES_FOLDER / "binh_duong"
 
 
 def generate(out_dir: Path) -> list[Path]:
