@@ -191,8 +191,14 @@ def test_cli_says_rejected_rows_in_vietnamese_by_default_and_english_on_request(
             capture_output=True, text=True, timeout=120,
         )
         said[lang] = next(line for line in run.stderr.splitlines() if "chưa xác định" in line)
-    assert "| trang 'KH' | dòng 5 | cột C | giá trị 'chưa xác định': không phải số: có chữ" in said["vi"]
-    assert "| sheet 'KH' | row 5 | column C | value 'chưa xác định': not a number" in said["en"]
+    assert "| 'KH': 1 dòng bị loại: không phải số: có chữ" in said["vi"]
+    assert "(đầu tiên: dòng 5, cột C, giá trị 'chưa xác định'" in said["vi"]
+    assert "| 'KH': 1 rows rejected: not a number" in said["en"] and "row 5, column C, value 'chưa xác định'" in said["en"]
+    verbose = subprocess.run(
+        [sys.executable, "-m", "analysis", "ingest", str(path), "--out", str(tmp_path / "v"), "--verbose"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert "| trang 'KH' | dòng 5 | cột C | giá trị 'chưa xác định': không phải số: có chữ" in verbose.stderr
 
 
 def test_summary_line_in_vietnamese_number_format() -> None:

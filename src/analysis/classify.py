@@ -171,6 +171,19 @@ def classify_source(label: str) -> str:
     return found[1] if found else ""
 
 
+def sources_named(text: str) -> set[str]:
+    """The state funding sources a title names ('… nguồn kinh phí khuyến công địa phương' → {'local'}).
+
+    Counterpart capital is left out: a title that mentions it describes a table with several sources.
+    """
+    folded = fold(text)
+    return {
+        value
+        for key, value, rx in source_matcher().entries
+        if key in folded and rx.search(folded) and value != "counterpart"
+    }
+
+
 @lru_cache(maxsize=100_000)
 def is_source_label(label: str) -> bool:
     """True when the whole label is essentially a funding-source name (a line of a summary by source)."""
@@ -191,13 +204,49 @@ def detect_stage(text: str, tokens: bool = False) -> str:
     The earliest wording decides: 'Báo cáo kết quả thực hiện kế hoạch' is an actual,
     'Kế hoạch … thực hiện năm 2017' a plan.
     """
+    return detect_stage_phase(text, tokens)[0]
+
+
+@cache
+def _phases() -> dict[str, str]:
+    """Folded stage wording → budget phase (proposed, approved, adjusted, estimated, executed, disbursed, settled)."""
+    return {fold(r["pattern"]): r["phase"] for r in vocab_rows("stages") if r.get("phase")}
+
+
+def _stage_text(text: str, tokens: bool) -> str:
     folded = fold(text)
     if tokens:
         folded = re.sub(r"[_\-.]+", " ", folded)
         folded = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", folded)
+    return folded
+
+
+@lru_cache(maxsize=20_000)
+def detect_stage_phase(text: str, tokens: bool = False) -> tuple[str, str]:
+    """(stage, phase) of a title, header or name: the stage from the earliest wording, the phase from the
+    earliest wording of that stage that names one ('Kế hoạch điều chỉnh' → plan, adjusted); ('', '') if none.
+
+    Why the phase: an analyst compares the approved plan with settled results, not with an estimate
+    (Fiscal Data Package's budget phase).
+    """
+    folded = _stage_text(text, tokens)
     matcher = stage_token_matcher() if tokens else stage_matcher()
     found = matcher.earliest(folded)
-    return found[2] if found else ""
+    if not found:
+        return "", ""
+    stage = found[2]
+    phases = _phases()
+    phase = phases.get(found[1], "")
+    if not phase:
+        best: tuple[int, int] | None = None
+        for key, value, rx in matcher.entries:
+            if value != stage or not phases.get(key) or key not in folded:
+                continue
+            hit = rx.search(folded)
+            if hit and (best is None or (hit.start(), -len(key)) < best):
+                best = (hit.start(), -len(key))
+                phase = phases[key]
+    return stage, phase
 
 
 _YEAR_RE = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
@@ -286,6 +335,26 @@ def _strip_prefix_keep_case(part: str) -> str:
     return part[matched.end() :].strip() if len(fold(part)) == len(part) else part.split(maxsplit=1)[-1]
 
 
+def _words(kind: str) -> str:
+    words = sorted({fold(r["word"]) for r in vocab_rows("count_headers") if r["kind"] == kind}, key=len, reverse=True)
+    return "|".join(re.escape(w) for w in words)
+
+
+@cache
+def _count_header_re() -> re.Pattern[str]:
+    """A count word followed by a word for projects: 'Số ĐA', 'SL đề án', 'Số chương trình/dự án'.
+
+    A rule over words (vocab/count_headers.csv), not a list of whole headers, so wordings never seen still
+    read as counts.
+    """
+    return re.compile(rf"(?<![a-z0-9])(?:{_words('count')})\s*(?:cac\s+)?(?:{_words('noun')})(?![a-z0-9])")
+
+
+@cache
+def _money_word_re() -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9])(?:{_words('money')})(?![a-z0-9])")
+
+
 @dataclass(frozen=True)
 class HeaderMeaning:
     role: str  # see vocab/headers.csv
@@ -296,10 +365,14 @@ class HeaderMeaning:
 @lru_cache(maxsize=10_000)
 def classify_header_part(part: str) -> HeaderMeaning | None:
     """Meaning of one header cell ('Kinh phí KCQG' → amount/national), None if it names no column."""
+    if "%" in part:
+        return HeaderMeaning("ratio", "", "%")  # 'Tỷ lệ (%)', 'TH/KH (%)': a percentage is never money
     folded = fold(re.sub(r"\(.*?\)", " ", part)) or fold(part)
     folded = folded.strip(" .:*")
     if not folded:
         return None
+    if _count_header_re().search(folded) and not _money_word_re().search(folded):
+        return HeaderMeaning("n_projects", "", "count")
     found = header_matcher().match(folded)
     if not found:
         return None

@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--jobs", type=int, metavar="N", help="số tiến trình đọc tệp, mặc định số lõi CPU (worker processes)")
     ing.add_argument("--no-cache", action="store_true", help="đọc lại mọi tệp, không dùng bộ nhớ đệm (re-read every file)")
     ing.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ của thông báo (language of messages)")
+    ing.add_argument("--verbose", action="store_true",
+                     help="liệt kê từng dòng bị loại hoặc không khớp (list every rejected or unreconciled row)")
     ing.add_argument("--debug", action="store_true", help="hiện chi tiết lỗi Python (show Python tracebacks)")
 
     rep = sub.add_parser(
@@ -72,10 +74,10 @@ def _ingest(args: argparse.Namespace) -> int:
         cache=not args.no_cache,
         progress=None,
     )
-    if args.lang == "vi":
-        from .report_ingest import message_vi
-    for line in result.report.get("messages", []):
-        print(message_vi(line) if args.lang == "vi" else line, file=sys.stderr)
+    from .report_ingest import console_lines
+
+    for line in console_lines(result.report, args.lang, verbose=args.verbose):
+        print(line, file=sys.stderr)
     for line in result.report.get("validation_failures", []):
         print(f"schema: {line}", file=sys.stderr)
     where = result.out_dir or ""

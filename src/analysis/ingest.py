@@ -240,15 +240,20 @@ class IngestResult:
         def n(value: int) -> str:  # 248.593 in Vietnamese, 248,593 in English
             return f"{value:,}" if lang == "en" else f"{value:,}".replace(",", ".")
 
+        no_stage = totals.get("stage_unspecified", 0)
         if lang == "en":
             return (
                 f"{n(len(files))} file(s), {n(n_err)} unreadable{f', {n(unused)} not used' if unused else ''}; "
-                f"{n(totals['records'])} amount records, {n(totals['rejected'])} rows rejected, "
+                f"{n(totals['records'])} amount records"
+                f"{f' ({n(no_stage)} neither plan nor actual)' if no_stage else ''}, "
+                f"{n(totals['rejected'])} rows rejected, "
                 f"{n(totals['reconcile_failed'])} totals that do not reconcile"
             )
         return (
             f"{n(len(files))} tệp, {n(n_err)} tệp không đọc được{f', {n(unused)} tệp không dùng' if unused else ''}; "
-            f"{n(totals['records'])} dòng số liệu, {n(totals['rejected'])} dòng bị loại, "
+            f"{n(totals['records'])} dòng số liệu"
+            f"{f' ({n(no_stage)} dòng không rõ kế hoạch/thực hiện)' if no_stage else ''}, "
+            f"{n(totals['rejected'])} dòng bị loại, "
             f"{n(totals['reconcile_failed'])} tổng cộng không khớp"
         )
 
@@ -363,43 +368,66 @@ def _code_fingerprint() -> str:
 # ---------------------------------------------------------------- one file
 
 
+_DATE_OR_NUMBER_RE = re.compile(
+    r"ngay\s*[\d.…/ ]*\s*thang\s*[\d.…/ ]*\s*nam\s*\d{0,4}|\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|so\s*:?\s*[\w./-]*\d[\w./-]*"
+)
+
+
+def _side_text_year(text: str) -> int | None:
+    """The year a 'Kèm theo Quyết định số 12/2023/QĐ-UBND ngày 5/3/2023 … năm 2023' line names for the table:
+    dates and document numbers removed first (their years are the decision's, not the table's)."""
+    return classify.detect_year(_DATE_OR_NUMBER_RE.sub(" ", fold(text)))
+
+
+_OWN_TEXTS = ("title", "sheet name", "file name", "title side lines")  # a disagreement among these is reported
+
+
 def _detect_context(
     texts: list[tuple[str, str]], options: IngestOptions, overrides: dict[str, Any]
 ) -> dict[str, tuple[Any, str]]:
-    """Province, year, stage and sheet-wide funding source from (where, text) pairs in priority order."""
+    """Province, year, stage (with its phase) and sheet-wide funding source from (where, text) pairs in
+    priority order: the command line, then khuyencong.yaml, then the first text that names it.
+
+    Every other text that names a different value is listed under '<key>_conflicts' (where, value), so the
+    sheet report can say which rule won and why.
+    """
     out: dict[str, tuple[Any, str]] = {}
+    conflicts: dict[str, list[tuple[str, Any]]] = {}
     for key, forced in (("province", options.province), ("year", options.year), ("stage", options.stage)):
         if forced:
             out[key] = (forced, "command line")
         elif overrides.get(key):
             out[key] = (overrides[key], "khuyencong.yaml")
+    if overrides.get("funding_source"):
+        out["funding_source"] = (overrides["funding_source"], "khuyencong.yaml")
+
+    def found(key: str, value: Any, where: str) -> None:
+        if not value:
+            return
+        if key not in out:
+            out[key] = (value, where)
+        elif out[key][0] != value and where in _OWN_TEXTS and where not in {w for w, _ in conflicts.get(key, [])}:
+            conflicts.setdefault(key, []).append((where, value))
+
     for where, text in texts:
         if not text:
             continue
         is_name = where in ("sheet name", "file name", "folder")
-        if "province" not in out:
-            found = classify.detect_province(text)
-            if found:
-                out["province"] = (found, where)
-        if "year" not in out:
-            year = classify.detect_year(text)
-            if year:
-                out["year"] = (year, where)
-        if "stage" not in out:
-            stage = classify.detect_stage(text, tokens=is_name)
-            if stage:
-                out["stage"] = (stage, where)
-        if "funding_source" not in out and not is_name:
-            folded = fold(text)
-            sources = {
-                value
-                for key, value, rx in classify.source_matcher().entries
-                if key in folded and rx.search(folded) and value != "counterpart"
-            }
+        side = where == "title side lines"
+        found("province", classify.detect_province(text), where)
+        found("year", _side_text_year(text) if side else classify.detect_year(text), where)
+        stage, phase = classify.detect_stage_phase(text, tokens=is_name)
+        if stage and "stage" not in out:
+            out["phase"] = (phase, where)
+        found("stage", stage, where)
+        if not is_name:
+            sources = classify.sources_named(text)
             if len(sources) == 1:
-                out["funding_source"] = (sources.pop(), where)
-    if overrides.get("funding_source"):
-        out["funding_source"] = (overrides["funding_source"], "khuyencong.yaml")
+                found("funding_source", sources.pop(), where)
+    if "phase" not in out and out.get("stage", ("", ""))[1] in ("command line", "khuyencong.yaml"):
+        out["phase"] = ("", "")
+    for key, others in conflicts.items():
+        out[f"{key}_conflicts"] = (others, "")
     return out
 
 
@@ -453,9 +481,10 @@ def process_file(path: Path, label: str, options: IngestOptions, overrides: dict
         else:
             layout = layouts.get(sheet.name)
             own_title = layout.title_text if layout is not None else ""
+            side_text = layout.side_text if layout is not None else ""
             found = _detect_context(
                 [("title", own_title), ("workbook title", workbook_title), ("sheet name", sheet.name),
-                 ("file name", Path(label).stem), ("folder", folders)],
+                 ("file name", Path(label).stem), ("folder", folders), ("title side lines", side_text)],
                 options,
                 overrides,
             )
@@ -467,11 +496,14 @@ def process_file(path: Path, label: str, options: IngestOptions, overrides: dict
             ctx.year_from = found.get("year", (None, ""))[1]
             ctx.stage = str(found.get("stage", ("", ""))[0])
             ctx.stage_from = found.get("stage", ("", ""))[1]
+            ctx.phase = str(found.get("phase", ("", ""))[0])
             ctx.funding_source = str(found.get("funding_source", ("", ""))[0])
             result = process_sheet(sheet, ctx, layout)
             result.report.update(
                 province_from=ctx.province_from, year_from=ctx.year_from, stage_from=ctx.stage_from,
-                funding_source=ctx.funding_source,
+                phase=ctx.phase, funding_source=ctx.funding_source,
+                context_conflicts={k[: -len("_conflicts")]: [{"from": w, "value": v} for w, v in found[k][0]]
+                                   for k in found if k.endswith("_conflicts")},
             )
         sheets.append(result.report)
         rejects.extend(result.rejects)
@@ -862,8 +894,9 @@ def _arrow_to_frame(table: Any) -> pd.DataFrame:
         if pa.types.is_string(f.type) and table.column(i).null_count:
             table = table.set_column(i, f.name, pc.fill_null(table.column(i), ""))
     frame = table.to_pandas()
-    if "n_projects" in frame and pa.types.is_integer(table.schema.field("n_projects").type):
-        frame["n_projects"] = table.column("n_projects").to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    for name in ("year", "n_projects"):  # nullable: a year the sheet does not state stays <NA>
+        if name in frame and pa.types.is_integer(table.schema.field(name).type):
+            frame[name] = table.column(name).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
     return frame
 
 
@@ -939,6 +972,10 @@ def _build_report(
         "amount_vnd": int(table["amount_vnd"].sum()) if len(table) else 0,
         "flagged": int((table["flags"] != "").sum()) if len(table) else 0,
         "duplicates": int(table["flags"].str.contains("duplicate_in_other_file").sum()) if len(table) else 0,
+        "stage_unspecified": int((table["stage"] == "unspecified").sum()) if len(table) else 0,
+        "year_unspecified": int(table["year"].isna().sum()) if len(table) else 0,
+        "province_unspecified": int((table["province"] == "").sum()) if len(table) else 0,
+        "unconfirmed": int(table["flags"].str.contains("unconfirmed").sum()) if len(table) else 0,
     }
     return {
         "version": __version__,

@@ -30,6 +30,7 @@ class Column:
     role: str  # see vocab/headers.csv (amount, n_projects, title, …) or 'other'
     funding_source: str = ""  # for amounts: national/local/counterpart/support/total/'' (generic)
     stage: str = ""  # plan/actual when a header group says so
+    phase: str = ""  # the budget phase of that wording (approved, settled …), '' when it names none
     year: int | None = None
     unit: Unit | None = None  # unit stated in the header ("Kinh phí (tỷ đồng)")
     group: str = ""  # folded header parts above the one that gave the role (for messages)
@@ -51,6 +52,7 @@ class Layout:
     title_rows: list[int] = field(default_factory=list)
     unit_rows: list[int] = field(default_factory=list)
     title_text: str = ""
+    side_text: str = ""  # place-date, 'Kèm theo Quyết định …' lines: a last resort for stage and source words
 
     def by_role(self, role: str) -> list[Column]:
         return [c for c in self.columns if c.role == role]
@@ -108,11 +110,11 @@ def _header_score(cells: list[object]) -> tuple[int, set[str]]:
         text = value.strip()
         if not text or len(text) > 80:
             continue
-        meaning = classify.classify_header_part(text)
+        meaning = None if _is_year_part(text) else classify.classify_header_part(text)
         if meaning is not None:
             hits += 1
             roles.add(meaning.role)
-        elif classify.detect_stage(text):
+        elif classify.detect_stage(text) or _is_year_part(text):
             hits += 1  # 'Kế hoạch' / 'Thực hiện năm 2017' over an amount column
             roles.add("amount")
     return hits, roles
@@ -218,13 +220,16 @@ def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Colum
         label = " | ".join(parts)
         role, source = "other", ""
         meaning = None
+        year_parts = [p for p in parts if _is_year_part(p)]
         for part in reversed(parts):
+            if part in year_parts:
+                continue  # 'Năm 2016' over an amount column names its year, not a per-row year column
             meaning = classify.classify_header_part(part)
             if meaning is not None:
                 role, source = meaning.role, meaning.funding_source
                 break
-        if role == "other" and any(classify.detect_stage(p) for p in parts):
-            role = "amount"  # a column headed only 'Kế hoạch' / 'Ước thực hiện 2017' holds amounts
+        if role == "other" and (year_parts or any(classify.detect_stage(p) for p in parts)):
+            role = "amount"  # a column headed only 'Kế hoạch' / 'Ước thực hiện 2017' / 'Năm 2016' holds amounts
         if role == "amount" and not source:
             # 'Kinh phí' under 'Trong đó: KCQG' or over nothing: look at the other parts
             for part in parts:
@@ -232,12 +237,13 @@ def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Colum
                 if found:
                     source = found
                     break
-        stage = ""
+        stage = phase = ""
         year = None
         unit = None
         for part in parts:
             if role in {"amount", "n_projects", "ratio"}:
-                stage = stage or classify.detect_stage(part)
+                if not stage:
+                    stage, phase = classify.detect_stage_phase(part)
                 year = year or classify.detect_year(part)
             unit = detect_unit(part) or unit
         columns.append(
@@ -247,12 +253,21 @@ def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Colum
                 role=role,
                 funding_source=source,
                 stage=stage,
+                phase=phase,
                 year=year,
                 unit=unit,
                 group=" | ".join(fold(p) for p in parts[:-1]),
             )
         )
     return columns
+
+
+_YEAR_PART_RE = re.compile(r"^(?:nam\s*)?(19[89]\d|20[0-4]\d)$")
+
+
+def _is_year_part(text: str) -> bool:
+    """A header cell that only names a year ('Năm 2016', '2017'): a table laid out with one column per year."""
+    return bool(_YEAR_PART_RE.match(fold(text).strip(" .:*")))
 
 
 _SIDE_LINE_RE = re.compile(r"ngay\s*[\d.…]*\s*thang|kem theo|quyet dinh so|^so\s*:|cong hoa xa hoi|doc lap")
@@ -277,6 +292,7 @@ def find_layout(
     unit: Unit | None = None
     unit_source = ""
     title_parts: list[str] = []
+    side_parts: list[str] = []
     for r in range(first):
         texts = [_cell_text(c) for c in rows[r] if not is_blank(c)]
         if not texts:
@@ -295,6 +311,7 @@ def find_layout(
             title_rows.append(r)
             if telling:
                 title_parts.append(telling)
+            side_parts.extend(t for t in texts if _is_side_line(t))
             if found_unit is not None and unit is None and re.search(r"dvt|don vi tinh|don vi:", folded):
                 unit, unit_source = found_unit, "title"
     columns = build_columns(header, unit)
@@ -313,4 +330,5 @@ def find_layout(
         title_rows=title_rows,
         unit_rows=unit_rows,
         title_text=" ".join(title_parts),
+        side_text=" ".join(side_parts),
     )

@@ -26,6 +26,10 @@ SUPPORT_SOURCES: tuple[str, ...] = ("national", "local", "unspecified", "other")
 COUNTERPART = "counterpart"
 FUNDING_SOURCES: tuple[str, ...] = (*SUPPORT_SOURCES, COUNTERPART)
 STAGES: tuple[str, ...] = ("plan", "actual")
+# a sheet that says neither plan nor actual: its amounts are kept apart, never merged into either
+UNSPECIFIED_STAGE = "unspecified"
+ALL_STAGES: tuple[str, ...] = (*STAGES, UNSPECIFIED_STAGE)
+UNCONFIRMED_FLAG = "unconfirmed"
 GRAIN_KEYS: tuple[str, ...] = ("province", "year", "stage")
 PROJECT_KEY: tuple[str, ...] = ("province", "source_file", "source_sheet", "source_row")
 CLEANER_PRODUCTION_RE = re.compile(r"san xuat sach hon|\bsxsh\b")
@@ -43,15 +47,15 @@ def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
 def _stage_filter(df: pd.DataFrame, stage: str | None) -> pd.DataFrame:
     if stage is None:
         return df
-    if stage not in STAGES:
-        raise ValueError(f"stage must be one of {STAGES} or None, got {stage!r}")
+    if stage not in ALL_STAGES:
+        raise ValueError(f"stage must be one of {ALL_STAGES} or None, got {stage!r}")
     return df[df["stage"] == stage]
 
 
 def _sort(df: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     """Sort with stages in plan→actual order and funding sources in house order."""
     order = {
-        "stage": {s: i for i, s in enumerate(STAGES)},
+        "stage": {s: i for i, s in enumerate(ALL_STAGES)},
         "funding_source": {s: i for i, s in enumerate(("total", *FUNDING_SOURCES))},
     }
 
@@ -1007,6 +1011,50 @@ def district_matrix(df: pd.DataFrame, stage: str = "actual") -> pd.DataFrame:
     out["_unknown"] = out["district"] == ""
     out = out.sort_values(["_unknown", "total_vnd"], ascending=[True, False], ignore_index=True)
     return out.drop(columns="_unknown")
+
+
+def _has_flag(df: pd.DataFrame, flag: str) -> pd.Series:
+    return df["flags"].fillna("").astype(str).str.split(";").map(lambda fs: flag in fs).astype(bool)
+
+
+def confirmed(df: pd.DataFrame, include_unconfirmed: bool = False) -> pd.DataFrame:
+    """The rows headline numbers may use: those whose sheet's own totals do not contradict them.
+
+    Why: a wrong number is worse than a missing one. A record flagged 'unconfirmed' (its sheet's totals do not
+    match its lines, or some of its amount rows could not be read) stays in the table and in `needs_attention`,
+    but leaves the headline figures unless the analyst asks for it (``include_unconfirmed=True``).
+    """
+    _require(df, ["flags"], "confirmed")
+    if include_unconfirmed or df.empty:
+        return df
+    return df[~_has_flag(df, UNCONFIRMED_FLAG).to_numpy()]
+
+
+def needs_attention(df: pd.DataFrame) -> pd.DataFrame:
+    """Per sheet, the records an analyst must look at before quoting a figure: no stage (neither plan nor
+    actual), no year, no province, or not confirmed by the sheet's own totals.
+
+    Columns: source_file, source_sheet, n_records, amount_vnd, stage_unspecified, year_unspecified,
+    province_unspecified, unconfirmed (counts of records), largest first. Empty when every record is complete.
+    """
+    _require(df, ["source_file", "source_sheet", "stage", "year", "province", "flags", "amount_vnd"],
+             "needs_attention")
+    counts = pd.DataFrame({
+        "source_file": df["source_file"].to_numpy(),
+        "source_sheet": df["source_sheet"].to_numpy(),
+        "amount_vnd": df["amount_vnd"].to_numpy(),
+        "stage_unspecified": (df["stage"] == UNSPECIFIED_STAGE).to_numpy(),
+        "year_unspecified": df["year"].isna().to_numpy(),
+        "province_unspecified": (df["province"].fillna("") == "").to_numpy(),
+        "unconfirmed": _has_flag(df, UNCONFIRMED_FLAG).to_numpy(),
+    })
+    gaps = ["stage_unspecified", "year_unspecified", "province_unspecified", "unconfirmed"]
+    counts = counts[counts[gaps].any(axis=1)]
+    out = counts.groupby(["source_file", "source_sheet"], as_index=False, sort=False).agg(
+        n_records=("amount_vnd", "size"), amount_vnd=("amount_vnd", "sum"), **{g: (g, "sum") for g in gaps}
+    )
+    out = out.astype({c: "int64" for c in ["n_records", "amount_vnd", *gaps]})
+    return out.sort_values(["amount_vnd", "source_file"], ascending=[False, True], ignore_index=True)
 
 
 def flag_counts(df: pd.DataFrame) -> pd.DataFrame:

@@ -177,20 +177,40 @@ def load(
     data_dir: str | os.PathLike[str] | None = None,
     province: str | None = None,
     years: Sequence[int] | None = None,
+    include_unconfirmed: bool = False,
 ) -> Loaded:
     """The tidy table of `province` (None: all) and `years` (None: all), the published figures, and whether
     the rows in scope are illustrative sample data.
 
     Reads <data_dir>/funding.parquet; when it does not exist yet, ingests config.RAW_DIR into data_dir first.
-    Notebooks call `scope` first, so None there means what the data hold.
+    Notebooks call `scope` first, so None there means what the data hold. Records their own sheet's totals
+    contradict ('unconfirmed') are left out unless ``include_unconfirmed`` (see `attention`).
     """
-    table = _read_table(data_dir)
+    table = metrics.confirmed(_read_table(data_dir), include_unconfirmed)
     if province:
         table = metrics.for_province(table, province)
     if years:
         table = table[table["year"].isin([int(y) for y in years])]
     table = table.reset_index(drop=True)
     return Loaded(table, published_figures(), is_illustrative(table))
+
+
+def attention(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Per sheet, the records of the whole table with no stage, year or province, or unconfirmed
+    (metrics.needs_attention): what notebook 01 shows first."""
+    return metrics.needs_attention(_read_table(data_dir))
+
+
+def attention_note(attention_table: pd.DataFrame, lang: str = "vi") -> str:
+    """The sentence notebook 01 opens with: how many records need a look and what happens to them."""
+    from analysis import charts, fmt
+
+    if attention_table.empty:
+        return charts.label("note.attention_none", lang)
+    return charts.label(
+        "note.attention", lang, n=fmt.format_count(int(attention_table["n_records"].sum()), lang),
+        amount=fmt.format_vnd(int(attention_table["amount_vnd"].sum()), lang=lang),
+    )
 
 
 def ingest_report(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:

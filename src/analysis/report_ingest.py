@@ -20,6 +20,7 @@ FROM_VI = {
     "title": "tiêu đề", "workbook title": "tiêu đề trang khác", "sheet name": "tên trang tính",
     "file name": "tên tệp", "folder": "thư mục", "command line": "dòng lệnh", "khuyencong.yaml": "khuyencong.yaml",
     "unit row": "dòng ĐVT", "header": "tiêu đề cột", "override": "khuyencong.yaml", "assumed": "ước đoán",
+    "title side lines": "dòng trích dẫn dưới tiêu đề", "unit column": "cột đơn vị tính",
 }
 
 
@@ -106,6 +107,30 @@ def message_vi(line: str) -> str:
     return " | ".join(parts) + ": " + text
 
 
+def console_lines(report: dict[str, Any], lang: str = "vi", verbose: bool = False) -> list[str]:
+    """What the console says about a run: one line per unreadable file, and per sheet one line per cause with
+    its count (rows with no stage, rejected rows by reason, totals that do not match, sum columns).
+
+    ``verbose`` lists every row instead, as ingest_report.json keeps them.
+    """
+    from .notices import render
+
+    lines: list[str] = []
+    if verbose:
+        return [message_vi(m) if lang == "vi" else m for m in report.get("messages", [])]
+
+    def reason(text: str, language: str) -> str:
+        return reason_vi(text) if language == "vi" else text
+
+    for f in report.get("files", []):
+        if f.get("status") != "ok":
+            lines.append(f"{f['path']}: {f.get('message', '')}")
+            continue
+        for sheet in f.get("sheets", []):
+            lines.extend(render(n, lang, reason) for n in sheet.get("notices", []))
+    return lines
+
+
 def warning_vi(text: str) -> str:
     """Vietnamese wording of a stored warning (unknown ones are shown as stored)."""
     for pattern, template in warnings_vi():
@@ -136,6 +161,29 @@ def reconciliation_summary(entries: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _notice_vi(item: dict[str, Any]) -> str:
+    from .notices import render
+
+    return render(item, "vi", lambda text, _lang: reason_vi(text))
+
+
+_ATTENTION_CODES = ("context_missing", "reconcile_failed")
+
+
+def attention_notices(report: dict[str, Any], lang: str = "vi") -> list[str]:
+    """The notices an analyst must read first: sheets with no stage, year or province, and sheets whose own
+    totals do not match (their figures are unconfirmed)."""
+    from .notices import render
+
+    return [
+        render(n, lang)
+        for f in report.get("files", [])
+        for s in f.get("sheets", [])
+        for n in s.get("notices", [])
+        if n.get("code") in _ATTENTION_CODES
+    ]
+
+
 @cache
 def template() -> Template:
     """The compiled page template (built once per process)."""
@@ -147,6 +195,8 @@ def template() -> Template:
     env.filters["message_vi"] = message_vi
     env.filters["from_vi"] = lambda value: FROM_VI.get(value, value) if value else "—"
     env.filters["reconciliation_summary"] = reconciliation_summary
+    env.filters["notice_vi"] = _notice_vi
+    env.filters["attention_notices"] = attention_notices
     return env.get_template("ingest_report.html.j2")
 
 

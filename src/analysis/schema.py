@@ -9,7 +9,17 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .classify import program_codes
-from .columns import COLUMNS, FUNDING_SOURCES, INT_COLUMNS, KEY, RECORD_TYPES, STAGES, STRING_COLUMNS
+from .columns import (
+    COLUMNS,
+    FUNDING_SOURCES,
+    INT_COLUMNS,
+    KEY,
+    NULLABLE_INT_COLUMNS,
+    PHASES,
+    RECORD_TYPES,
+    STAGES,
+    STRING_COLUMNS,
+)
 
 __all__ = [
     "COLUMNS",
@@ -17,6 +27,7 @@ __all__ = [
     "FUNDING_SOURCES",
     "INT_COLUMNS",
     "KEY",
+    "NULLABLE_INT_COLUMNS",
     "RECORD_TYPES",
     "STAGES",
     "STRING_COLUMNS",
@@ -29,15 +40,15 @@ __all__ = [
 def _schema() -> pa.DataFrameSchema:
     text = {name: pa.Column(str, nullable=False) for name in STRING_COLUMNS}
     text.update(
-        province=pa.Column(str, pa.Check.str_length(min_value=1), nullable=False),
         stage=pa.Column(str, pa.Check.isin(STAGES)),
+        phase=pa.Column(str, pa.Check.isin(("", *PHASES))),
         record_type=pa.Column(str, pa.Check.isin(RECORD_TYPES)),
         program=pa.Column(str, pa.Check.isin(("", *program_codes()))),
         funding_source=pa.Column(str, pa.Check.isin(FUNDING_SOURCES)),
     )
     return pa.DataFrameSchema(
         {
-            "year": pa.Column("int64", pa.Check.in_range(1990, 2100)),
+            "year": pa.Column("Int64", pa.Check.in_range(1990, 2100), nullable=True),
             "amount_vnd": pa.Column("int64", pa.Check.ge(0)),
             "n_projects": pa.Column("Int64", pa.Check.ge(0), nullable=True),
             "source_row": pa.Column("int64", pa.Check.ge(1)),
@@ -65,9 +76,9 @@ def enforce_types(frame: pd.DataFrame) -> pd.DataFrame:
     for name in INT_COLUMNS:
         if out[name].dtype != "int64":
             out[name] = pd.to_numeric(out[name]).astype("int64")
-    if out["n_projects"].dtype != "Int64":
-        out["n_projects"] = (pd.array(out["n_projects"].tolist(), dtype="Int64") if len(out)
-                             else out["n_projects"].astype("Int64"))
+    for name in NULLABLE_INT_COLUMNS:
+        if out[name].dtype != "Int64":
+            out[name] = pd.array(out[name].tolist(), dtype="Int64") if len(out) else out[name].astype("Int64")
     for name in STRING_COLUMNS:
         column = out[name]
         if column.dtype != "str" or column.hasnans:  # already text without gaps (the usual case): no copy

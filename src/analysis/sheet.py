@@ -16,8 +16,9 @@ from functools import cache, lru_cache
 from typing import Any
 
 from . import classify, config
-from .columns import COLUMNS
+from .columns import COLUMNS, CONTEXT_FLAGS, UNCONFIRMED
 from .layout import Column, Layout, column_letter, find_layout
+from .notices import notice
 from .numbers import UNITS, ParsedAmount, Unit, detect_unit, parse_amount, parse_count
 from .readers import Sheet
 from .text import fold, is_blank, nfc
@@ -50,6 +51,7 @@ class SheetContext:
     province: str = ""
     year: int | None = None
     stage: str = ""
+    phase: str = ""
     funding_source: str = ""
     unit: Unit | None = None
     province_from: str = ""
@@ -380,6 +382,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
     warnings: list[str] = []
     outcome: list[str] = [""] * n_rows
     out_rows: list[tuple[Any, ...]] = []
+    notices: list[dict[str, Any]] = []  # one per cause, for the console (see notices.py)
 
     def skip(r: int, reason: str) -> None:
         outcome[r] = reason
@@ -432,6 +435,14 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             skipped[reason or "blank"] = skipped.get(reason or "blank", 0) + n
         report["records"] = counts.get("record", 0)
         report["rejected"] = counts.get("reject", 0)
+        by_reason: dict[str, list[dict[str, Any]]] = {}
+        for r in rejects:
+            by_reason.setdefault(r["reason"], []).append(r)
+        report["notices"] = [
+            notice("rows_rejected", ctx.source_file, sheet.name, rows=len(rs), reason=reason,
+                   row=rs[0]["source_row"], column=rs[0]["column"], value=rs[0]["value"][:60])
+            for reason, rs in by_reason.items()
+        ] + notices
         report["amount_records"] = len(records["amount_vnd"])
         return SheetResult(records, rejects, report, messages)
 
@@ -496,12 +507,15 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
     unit = ctx.unit or layout.unit
     unit_from = "override" if ctx.unit else layout.unit_source
     assumed = False
-    if unit is None and not all(c.unit for c in amount_cols):
+    unit_column = layout.first("unit")
+    if unit is None and unit_column is not None and _unit_column_states_all(rows, layout, unit_column, amount_cols):
+        unit_from = "unit column"  # 'Đơn vị tính' on every line with an amount: read per line, nothing assumed
+    elif unit is None and not all(c.unit for c in amount_cols):
         unit = _infer_unit(rows, layout, amount_cols)
         assumed = True
         unit_from = "assumed"
         warnings.append(f"no unit stated (ĐVT); assumed {unit.label_vi} from the size of the numbers")
-    report["unit"] = unit.label_vi if unit else ""
+    report["unit"] = unit.label_vi if unit else ("" if unit_from != "unit column" else _UNIT_PER_LINE)
     report["unit_from"] = unit_from
 
     def col(role: str) -> Column | None:
@@ -627,7 +641,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             amounts[ci] = parsed
         row.ctx = {
             "source": classify.classify_source(_cell_text(cells, source_col)) if source_col else "",
-            "stage": classify.detect_stage(_cell_text(cells, stage_col)) if stage_col else "",
+            "stage": classify.detect_stage_phase(_cell_text(cells, stage_col)) if stage_col else ("", ""),
             "year": classify.detect_year(_cell_text(cells, year_col)) if year_col else None,
             "province": classify.detect_province(_cell_text(cells, province_col)) if province_col else "",
             "beneficiary": _text(cells[benef_i]) if 0 <= benef_i < width else "",
@@ -705,6 +719,12 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             continue
         leaves.append(i)
 
+    for c, parts, checked in _mark_sum_columns(data, leaves, amount_cols):
+        notices.append(notice("sum_column", ctx.source_file, sheet.name, column=c.letter, label=c.label,
+                              parts=[p.letter for p in parts], rows_checked=checked))
+        for entry in report["columns"]:
+            if entry["column"] == c.letter:
+                entry["funding_source"] = "total"
     split_cols = [c for c in amount_cols if c.funding_source != "total"]
     total_cols = [c for c in amount_cols if c.funding_source == "total"]
     leaf_set = set(leaves)
@@ -824,7 +844,12 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         total_means[tc.index] = "cost" if votes["cost"] > votes["support"] else "support"
 
     # --- records
-    is_allocation_sheet = bool(count_cols)
+    failed_checks = sum(1 for e in recon if e["ok"] is False)
+    # figures the sheet's own totals contradict, or of a sheet with amount rows that could not be read
+    unconfirmed = bool(failed_checks or rejects)
+    report["confirmed"] = not unconfirmed
+    missing: Counter[str] = Counter()
+    is_allocation_sheet = bool(count_cols) or _lines_are_programmes(data, leaves, layout)
     forced_year, forced_province, forced_stage = (ctx.forced.get(k) for k in ("year", "province", "stage"))
     support_idx = [c.index for c in support_cols]
     explicit_source = {c.index: c.funding_source for c in amount_cols
@@ -847,10 +872,6 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         support_present = any(k in amounts for k in support_idx)
         year = forced_year or dctx["year"] or ctx.year
         province = forced_province or dctx["province"] or ctx.province
-        if not year or not province:
-            missing = "year" if not year else "province"
-            reject(d.index, f"{missing} unknown: not in the title, sheet or file name (use --{missing})")
-            continue
         record_type = "allocation" if is_allocation_sheet or classify.is_source_label(d.label) else "project"
         program, program_label = _resolve_program(d, dctx, lambda i=i: program_of_group(i), record_type)
         district = classify.normalise_district(dctx["place"]) if dctx["place"] else ""
@@ -861,12 +882,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
                 continue
             if c.funding_source == "total" and (support_present or (present_split and not support_cols)):
                 continue
-            stage = forced_stage or c.stage or dctx["stage"] or ctx.stage
-            if not stage:
-                reject(d.index, "plan or actual unknown: no 'kế hoạch'/'thực hiện' in title, header or file name "
-                       "(use --stage)")
-                emitted = None
-                break
+            stage, phase = _stage_of(forced_stage, c, dctx["stage"], ctx)
             source = explicit_source.get(c.index)
             if source is None:
                 if anc is None:
@@ -874,15 +890,13 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
                 source = _resolve_source(d, c, anc, ctx)
             if c.funding_source == "total" and split_cols:
                 row_flags_extra = ["breakdown_missing"]
-            emitted.append((c, stage, c.year or year, source))
+            emitted.append((c, stage, c.year or year, source, phase))
         if emitted and total_cols:
             emitted = [e for e in emitted if not (e[0].funding_source == "total" and _support_from_total(
                 d, e[0], counter_cols, total_means) <= 0)]
-        if emitted is None:
-            continue
         # the same (year, stage, source) twice on one line: two columns meaning the same thing
         if len(emitted) > 1:
-            keys = [(y, s, src) for _, s, y, src in emitted]
+            keys = [(y, s, src) for _, s, y, src, _ in emitted]
             if len(keys) != len(set(keys)):
                 reject(d.index, "two amount columns on this line mean the same source and stage; "
                        "map them in khuyencong.yaml")
@@ -897,20 +911,29 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
                     warnings.append(f"row {d.index + 1}: column {tc.letter} total {declared:,} ≠ sum of its parts "
                                     f"{every:,}")
         support_amount = counterpart_amount = 0
-        for c, _, _, src in emitted:
+        for c, _, _, src, _ in emitted:
             if src == "counterpart":
                 counterpart_amount += amounts[c.index].amount_vnd
             elif c.funding_source == "total":
                 support_amount += _support_from_total(d, c, counter_cols, total_means)
             else:
                 support_amount += amounts[c.index].amount_vnd
-        for c, stage, year_c, source in emitted:
+        for c, stage, year_c, source, phase in emitted:
             parsed = amounts[c.index]
             if c.funding_source == "total":
                 parsed = ParsedAmount(_support_from_total(d, c, counter_cols, total_means), parsed.unit,
                                       parsed.flags)
             flags = set(parsed.flags) | set(row_flags_extra) if parsed.flags or row_flags_extra else set()
-            if record_type == "project" and source != "counterpart" and program:
+            gaps = [f for f, v in (("stage", stage != "unspecified"), ("year", year_c), ("province", province)) if not v]
+            if gaps:
+                flags.update(CONTEXT_FLAGS[f] for f in gaps)
+                for f in gaps:
+                    missing[f] += 1
+            if source == "unspecified":
+                missing["funding_source"] += 1
+            if unconfirmed:
+                flags.add(UNCONFIRMED)
+            if record_type == "project" and source != "counterpart" and program and year_c:
                 breach = _ceiling_breach(program, source, int(year_c), parsed.amount_vnd,
                                          support_amount + counterpart_amount if counterpart_amount else None)
                 if breach:
@@ -921,13 +944,24 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
                 n_projects = _pair_count(d, c, count_cols)
             value = d.raw[c.index]
             out_rows.append((  # in RECORD_COLUMNS order; transposed once in finish()
-                int(year_c), province, stage, record_type, program, program_label, source, parsed.amount_vnd,
+                int(year_c) if year_c else None, province, stage, phase, record_type, program, program_label, source,
+                parsed.amount_vnd,
                 n_projects, d.label, dctx["beneficiary"], district, _printed(value),
                 parsed.unit.label_vi if parsed.unit else "", ";".join(sorted(flags)) if flags else "",
                 ctx.source_file, sheet.name, d.index + 1,
             ))
         outcome[d.index] = "record"
 
+    n_records = len(out_rows)
+    fields = [f for f in ("stage", "year", "province") if missing[f]]
+    if n_records and missing["funding_source"] == n_records:
+        fields.append("funding_source")
+    if fields:
+        notices.append(notice("context_missing", ctx.source_file, sheet.name, fields=fields,
+                              rows=max(missing[f] for f in fields)))
+    report["unspecified"] = {f: missing[f] for f in ("stage", "year", "province", "funding_source") if missing[f]}
+    if failed_checks:
+        notices.append(notice("reconcile_failed", ctx.source_file, sheet.name, checks=failed_checks))
     for entry in recon:
         if entry["ok"] is False:
             messages.append(
@@ -935,6 +969,94 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
                 f"declared {entry['declared']:,} đồng ≠ computed {entry['computed']:,} đồng ({entry['scope']})"
             )
     return finish()
+
+
+_UNIT_PER_LINE = "theo từng dòng"
+
+
+def _unit_column_states_all(rows: list[list[object]], layout: Layout, unit_col: Column, amount_cols: list[Column]) -> bool:
+    """True when every line with an amount names its unit in the 'Đơn vị tính' column."""
+    seen = False
+    for row in rows[layout.first_data_row:]:
+        if not any(c.index < len(row) and _is_number(row[c.index]) for c in amount_cols):
+            continue
+        cell = row[unit_col.index] if unit_col.index < len(row) else None
+        if not isinstance(cell, str) or detect_unit(cell) is None:
+            return False
+        seen = True
+    return seen
+
+
+_PROJECT_TITLE_HEADERS = ("ten de an", "ten du an", "de an", "du an", "ten de an/noi dung")
+
+
+def _lines_are_programmes(data: list[_Row], leaves: list[int], layout: Layout) -> bool:
+    """A table of programme lines ('Đào tạo nghề', 'Mô hình trình diễn' under 'Chỉ tiêu' / 'Nội dung'), with no
+    beneficiary, place or executor column and no project-title header: its lines allocate money to programmes,
+    they are not single projects (n_projects unknown unless a count column says it)."""
+    if not leaves or any(layout.first(role) for role in ("beneficiary", "place", "executor")):
+        return False
+    title = layout.first("title") or layout.first("program")
+    if title is None or any(fold(title.label).endswith(h) for h in _PROJECT_TITLE_HEADERS):
+        return False
+    named = sum(1 for i in leaves if classify.classify_program(data[i].label))
+    return named == len(leaves)
+
+
+def _stage_of(forced: str | None, c: Column, row_stage: tuple[str, str], ctx: SheetContext) -> tuple[str, str]:
+    """(stage, phase) of an amount: command line → column header → row's stage cell → sheet → 'unspecified'."""
+    if forced:
+        return forced, ""
+    if c.stage:
+        return c.stage, c.phase
+    if row_stage[0]:
+        return row_stage
+    if ctx.stage:
+        return ctx.stage, ctx.phase
+    return "unspecified", ""
+
+
+def _mark_sum_columns(
+    data: list[_Row], leaves: list[int], amount_cols: list[Column]
+) -> list[tuple[Column, list[Column], int]]:
+    """Amount columns that are the sum of other amount columns on every line where both are filled.
+
+    Whatever its header says ('Tổng', 'Cộng', 'KP khuyến công hỗ trợ'), such a column is a check on the
+    others, never a second record of the same money: it becomes a 'total' column (see total_means for
+    whether it holds the support or the whole cost). Columns with a source of their own are only tested as
+    sums of two or more others. Returns (column, its parts, lines checked) for the report.
+    """
+    found: list[tuple[Column, list[Column], int]] = []
+    explicit = ("national", "local", "counterpart")
+    ordered = sorted(amount_cols, key=lambda c: c.funding_source in explicit)  # generic columns first
+    for c in ordered:
+        if c.funding_source == "total":
+            continue
+        parts = [
+            p for p in amount_cols
+            if p is not c and p.funding_source != "total"
+            and (not c.stage or p.stage == c.stage) and (c.year is None or p.year == c.year)
+        ]
+        if not parts or (c.funding_source in explicit and len(parts) < 2):
+            continue
+        support_parts = [p for p in parts if p.funding_source != "counterpart"]
+        checked = 0
+        for i in leaves:
+            amounts = data[i].amounts
+            own = amounts.get(c.index)
+            if own is None or not own.amount_vnd or not any(p.index in amounts for p in parts):
+                continue
+            every = sum(amounts[p.index].amount_vnd for p in parts if p.index in amounts)
+            support = sum(amounts[p.index].amount_vnd for p in support_parts if p.index in amounts)
+            if own.amount_vnd not in (every, support):
+                checked = -1
+                break
+            checked += 1
+        comparable = sum(1 for i in leaves if c.index in data[i].amounts)
+        if checked >= min(2, comparable) and checked > 0:
+            c.funding_source = "total"
+            found.append((c, parts, checked))
+    return found
 
 
 def _support_from_total(d: _Row, c: Column, counter_cols: list[Column], total_means: dict[int, str]) -> int:
