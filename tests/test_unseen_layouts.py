@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from ingest_fixtures import write_xlsx
 
 from analysis.ingest import ingest
-from ingest_fixtures import write_xlsx
 
 M = 1_000_000
 
