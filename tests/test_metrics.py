@@ -522,3 +522,68 @@ def test_province_overview_latest_actual_and_plan_per_province() -> None:
     assert (bd["plan_year"], bd["plan_support_vnd"]) == (2017, 4_438_000_000)
     assert (qn["actual_year"], qn["actual_support_vnd"]) == (2017, 1_800_000_000)
     assert pd.isna(qn["plan_year"]) and pd.isna(qn["plan_support_vnd"])
+
+
+# ---- unspecified context, phases and unconfirmed figures ---------------------------------------------------
+
+
+def _phase_rows(rows: list[tuple[int, str, str, str, int, str]]) -> pd.DataFrame:
+    """(year, stage, phase, funding_source, trieu, flags) → a minimal tidy table of project rows."""
+    df = pd.DataFrame(
+        [
+            {"province": PROVINCE, "year": y, "stage": st_, "phase": ph, "record_type": "project", "program": "",
+             "funding_source": src, "amount_vnd": t * 1_000_000, "n_projects": 1, "flags": fl,
+             "source_file": f"f{i}.xlsx", "source_sheet": "S", "source_row": i + 1}
+            for i, (y, st_, ph, src, t, fl) in enumerate(rows)
+        ]
+    )
+    df["year"] = df["year"].astype("Int64")
+    return df
+
+
+def test_select_phase_keeps_settled_over_estimate_and_adjusted_over_approved() -> None:
+    df = _phase_rows([
+        (2020, "actual", "estimated", "local", 900, ""),
+        (2020, "actual", "settled", "local", 850, ""),
+        (2020, "actual", "estimated", "national", 300, ""),  # no settled figure for KCQG: the estimate stands
+        (2020, "plan", "approved", "local", 1000, ""),
+        (2020, "plan", "adjusted", "local", 950, ""),
+    ])
+    rate = metrics.execution_rate(df)
+    assert int(rate.loc[0, "plan_vnd"]) == 950_000_000
+    assert int(rate.loc[0, "actual_vnd"]) == 1_150_000_000
+
+
+def test_unspecified_stage_is_kept_apart_never_merged() -> None:
+    df = _phase_rows([(2021, "plan", "", "local", 500, ""), (2021, "unspecified", "", "local", 200,
+                                                             "stage_unspecified")])
+    by_year = metrics.support_by_year(df)
+    assert dict(zip(by_year["stage"], by_year["support_vnd"], strict=True)) == {
+        "plan": 500_000_000, "unspecified": 200_000_000}
+    rate = metrics.execution_rate(df)
+    assert int(rate.loc[0, "plan_vnd"]) == 500_000_000 and pd.isna(rate.loc[0, "actual_vnd"])
+    assert metrics.support_by_year(df, "unspecified")["support_vnd"].tolist() == [200_000_000]
+
+
+def test_needs_attention_and_confirmed() -> None:
+    df = _phase_rows([
+        (2021, "plan", "", "local", 500, ""),
+        (2021, "unspecified", "", "local", 200, "stage_unspecified"),
+        (2021, "plan", "", "national", 70, "unconfirmed"),
+    ])
+    df.loc[1, "source_file"] = df.loc[2, "source_file"] = "x.xlsx"
+    att = metrics.needs_attention(df)
+    assert att[["source_file", "n_records", "amount_vnd", "stage_unspecified", "unconfirmed"]].values.tolist() == [
+        ["x.xlsx", 2, 270_000_000, 1, 1]]
+    assert metrics.confirmed(df)["amount_vnd"].sum() == 700_000_000
+    assert metrics.confirmed(df, include_unconfirmed=True)["amount_vnd"].sum() == 770_000_000
+    assert metrics.needs_attention(df.iloc[:1]).empty
+
+
+def test_yearly_chart_names_unspecified_amounts_without_drawing_them() -> None:
+    from analysis import charts
+
+    df = _phase_rows([(2021, "plan", "", "local", 500, ""), (2021, "unspecified", "", "local", 200,
+                                                             "stage_unspecified")])
+    assert charts.unspecified_stage_note(df, "vi") == " Ngoài ra 200 triệu đồng không rõ kế hoạch hay thực hiện (2021): không vẽ."
+    assert charts.unspecified_stage_note(df.iloc[:1], "vi") == ""

@@ -220,3 +220,21 @@ def test_totals_that_do_not_match_mark_the_sheet_unconfirmed(tmp_path: Path) -> 
     sheet = report["files"][0]["sheets"][0]
     assert sheet["confirmed"] is False
     assert "reconcile_failed" in [n["code"] for n in sheet["notices"]]
+
+
+def test_when_title_and_names_disagree_the_report_says_which_won(tmp_path: Path) -> None:
+    from analysis.report_ingest import render_ingest_report
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_xlsx(raw / "ke_hoach_2016.xlsx", {"TH 2016": [
+        ["KẾT QUẢ THỰC HIỆN KHUYẾN CÔNG TỈNH NAM ĐỊNH NĂM 2017"], ["ĐVT: triệu đồng"],
+        ["STT", "Tên đề án", "Kinh phí KCĐP"], [1, "Đào tạo nghề mây tre đan", 100],
+    ]})
+    table, report = _read(raw)
+    assert table[["year", "stage"]].values.tolist() == [[2017, "actual"]]
+    sheet = report["files"][0]["sheets"][0]
+    assert sheet["context_conflicts"]["stage"] == [{"from": "file name", "value": "plan"}]
+    assert {"from": "sheet name", "value": 2016} in sheet["context_conflicts"]["year"]
+    page = render_ingest_report(report)
+    assert "Giai đoạn: dùng «thực hiện» theo tiêu đề" in page and "«kế hoạch» (tên tệp)" in page

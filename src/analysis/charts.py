@@ -143,6 +143,17 @@ def stage_label(stage: str, lang: str = "vi", short: bool = False) -> str:
     return label(f"stage_short.{stage}" if short else f"stage.{stage}", lang)
 
 
+def unspecified_stage_note(df: pd.DataFrame, lang: str = "vi", unit: str = "trieu") -> str:
+    """' Ngoài ra 200 triệu đồng không rõ kế hoạch/thực hiện (2021), không vẽ.' — amounts whose sheet says
+    neither plan nor actual are named beside a plan/actual chart, never drawn as either; '' when none."""
+    unspecified = metrics.support_by_year(df, metrics.UNSPECIFIED_STAGE)
+    if unspecified.empty:
+        return ""
+    years = ", ".join(str(int(y)) for y in unspecified["year"].dropna())
+    amount = fmt.format_vnd(int(unspecified["support_vnd"].sum()), unit=unit, lang=lang)
+    return " " + label("note.unspecified_not_drawn", lang, amount=amount, years=years or "–")
+
+
 def no_stage_note(stage: str, lang: str = "vi") -> str:
     """'Chưa có số liệu kế hoạch nào trong dữ liệu.' — said instead of drawing a chart of a stage the data lack."""
     return label("note.no_stage", lang, stage=stage_label(stage, lang).lower())
@@ -573,7 +584,8 @@ def chart_support_by_year(
     _frame(
         fig,
         title=label("chart.support_by_year.title", lang),
-        subtitle=label("chart.support_by_year.subtitle", lang, period=_period(er["year"])),
+        subtitle=label("chart.support_by_year.subtitle", lang, period=_period(er["year"]))
+        + unspecified_stage_note(df, lang, unit),
         unit=fmt.unit_label(unit, lang),
         source=source or _tidy_source(df, lang),
         lang=lang,

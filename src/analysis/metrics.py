@@ -130,7 +130,35 @@ def select_grain(df: pd.DataFrame) -> pd.DataFrame:
     has_project = is_project.groupby(groups).transform("any").astype(bool)
     is_allocation = df["record_type"].eq("allocation").fillna(False).astype(bool)
     keep = (is_project & has_project) | (is_allocation & ~has_project)
-    return df[keep.to_numpy()].copy()
+    return select_phase(df[keep.to_numpy()])
+
+
+# The phase each stage is measured at when a year holds the same money at several phases: the final plan
+# (an approved adjustment, else the approved plan) and the most final result (settled before executed,
+# an estimate last) — an analyst compares the approved plan with settled results, not with an estimate.
+PHASE_PREFERENCE: dict[str, tuple[str, ...]] = {
+    "plan": ("adjusted", "approved", "", "proposed"),
+    "actual": ("settled", "executed", "disbursed", "", "estimated"),
+}
+
+
+def select_phase(df: pd.DataFrame) -> pd.DataFrame:
+    """Keep, per (province, year, stage, funding source), the rows of the preferred budget phase only.
+
+    Why: 'ước thực hiện' and 'quyết toán' of the same year describe the same money; adding them double counts,
+    like two grains do. Tables without a `phase` column, or with one phase per group, are returned as they are.
+    """
+    if df.empty or "phase" not in df.columns:
+        return df.copy()
+    phase = df["phase"].fillna("").astype(str)
+    rank = pd.Series(99, index=df.index)
+    for stage, order in PHASE_PREFERENCE.items():
+        on_stage = (df["stage"] == stage).to_numpy()
+        for i, name in enumerate(order):
+            rank[on_stage & (phase == name).to_numpy()] = i
+    groups = [df[k].astype("string").fillna("\0") for k in (*GRAIN_KEYS, "funding_source")]
+    best = rank.groupby(groups).transform("min")
+    return df[(rank == best).to_numpy()].copy()
 
 
 def _count_projects(d: pd.DataFrame, keys: list[str]) -> pd.Series:

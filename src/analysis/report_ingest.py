@@ -24,6 +24,12 @@ FROM_VI = {
 }
 
 
+VALUE_VI = {
+    "plan": "kế hoạch", "actual": "thực hiện", "unspecified": "không rõ", "national": "KCQG", "local": "KCĐP",
+    "counterpart": "vốn đối ứng", "other": "nguồn khác",
+}
+
+
 def _scope_vi(scope: str) -> str:
     """'group 'I'' → 'nhóm I', 'sheet' → 'toàn bảng' (the JSON keeps the English keys for tools)."""
     if scope == "sheet":
@@ -196,6 +202,7 @@ def template() -> Template:
     env.filters["from_vi"] = lambda value: FROM_VI.get(value, value) if value else "—"
     env.filters["reconciliation_summary"] = reconciliation_summary
     env.filters["notice_vi"] = _notice_vi
+    env.filters["value_vi"] = lambda value: VALUE_VI.get(str(value), value)
     env.filters["attention_notices"] = attention_notices
     return env.get_template("ingest_report.html.j2")
 
