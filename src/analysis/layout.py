@@ -126,6 +126,25 @@ def _is_data_like(cells: list[object]) -> bool:
     return numeric >= 2
 
 
+_NUMBER_TEXT_RE = re.compile(r"^\d{1,3}(?:[.,]\d{3})*(?:[.,]\d+)?$|^\d+(?:[.,]\d+)?$")
+
+
+def _holds_an_amount(cells: list[object]) -> bool:
+    """A number (or a number typed as text, '740', '3.090') that is not a year, in a cell after the first two:
+    under a header such a row is a data line, whatever words its label holds."""
+    for value in cells[1:]:
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int | float):
+            if not (isinstance(value, int) or float(value).is_integer()) or not 1990 <= value <= 2100:
+                return True
+        elif isinstance(value, str) and _NUMBER_TEXT_RE.match(value.strip()) and not (
+            value.strip().isdigit() and 1990 <= int(value.strip()) <= 2100
+        ):
+            return True
+    return False
+
+
 def find_header(rows: list[list[object]]) -> tuple[int, int] | None:
     """Return (first header row, last header row) 0-based, or None when no table header is found."""
     limit = min(len(rows), MAX_HEADER_SCAN_ROWS)
@@ -141,7 +160,7 @@ def find_header(rows: list[list[object]]) -> tuple[int, int] | None:
                 if _is_numbering_row(cells):
                     last = nxt
                     continue
-                if _is_data_like(cells):
+                if _is_data_like(cells) or _holds_an_amount(cells):
                     break
                 sub_hits, _sub_roles = _header_score(cells)
                 if sub_hits <= 1 and any(
