@@ -263,7 +263,9 @@ def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Colum
             if role in {"amount", "n_projects", "ratio"}:
                 if not stage:
                     stage, phase = classify.detect_stage_phase(part)
-                year = year or classify.detect_year(part)
+                if year is None:
+                    years = classify.detect_years(part)
+                    year = years[0] if len(years) == 1 else None  # 'Tổng 2016-2020' is a period, not a year
             unit = detect_unit(part) or unit
         columns.append(
             Column(
@@ -285,8 +287,10 @@ _YEAR_PART_RE = re.compile(r"^(?:nam\s*)?(19[89]\d|20[0-4]\d)$")
 
 
 def _is_year_part(text: str) -> bool:
-    """A header cell that only names a year ('Năm 2016', '2017'): a table laid out with one column per year."""
-    return bool(_YEAR_PART_RE.match(fold(text).strip(" .:*")))
+    """A header cell that only names a year ('Năm 2016', '2017', '2018 (đồng)'): a table laid out with one column
+    per year."""
+    folded = fold(re.sub(r"\(.*?\)", " ", text)).strip(" .:*")
+    return bool(_YEAR_PART_RE.match(folded))
 
 
 _SIDE_LINE_RE = re.compile(r"ngay\s*[\d.…]*\s*thang|kem theo|quyet dinh so|^so\s*:|cong hoa xa hoi|doc lap")
