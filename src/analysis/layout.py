@@ -153,6 +153,7 @@ def find_header(rows: list[list[object]]) -> tuple[int, int] | None:
         informative = roles & {"title", "stt", "beneficiary", "place", "program", "n_projects", "source"}
         if hits >= 2 and ("amount" in roles or "n_projects" in roles or len(informative) >= 2) and informative:
             last = r
+            label_limit = _label_column(rows[r])  # a total's label sits here; 'Trong đó' further right is a header
             for nxt in range(r + 1, min(len(rows), r + MAX_HEADER_ROWS)):
                 cells = rows[nxt]
                 if all(is_blank(c) for c in cells):
@@ -164,7 +165,8 @@ def find_header(rows: list[list[object]]) -> tuple[int, int] | None:
                     break
                 sub_hits, _sub_roles = _header_score(cells)
                 if sub_hits <= 1 and any(
-                    isinstance(c, str) and classify.classify_row_label(c) in ("total", "breakdown") for c in cells
+                    isinstance(c, str) and classify.classify_row_label(c) in ("total", "breakdown")
+                    for c in cells[: label_limit + 1]
                 ):
                     break  # 'TỔNG CỘNG' whose amounts are formulas without cached values: data, not header
                 first_text = next((_cell_text(c) for c in cells if not is_blank(c)), "")
@@ -177,6 +179,13 @@ def find_header(rows: list[list[object]]) -> tuple[int, int] | None:
                 first -= 1
             return first, last
     return None
+
+
+def _label_column(cells: list[object]) -> int:
+    """Index of the header's label column (title, programme or numbering), 1 when none is named."""
+    found = [i for i, c in enumerate(cells) if isinstance(c, str) and (m := classify.classify_header_part(c))
+             and m.role in ("title", "program", "stt")]
+    return max(found) if found else 1
 
 
 def _is_group_header_row(cells: list[object]) -> bool:

@@ -987,7 +987,7 @@ def _unit_column_states_all(rows: list[list[object]], layout: Layout, unit_col: 
     return seen
 
 
-_PROJECT_TITLE_HEADERS = ("ten de an", "ten du an", "de an", "du an", "ten de an/noi dung")
+_PROJECT_TITLE_RE = re.compile(r"(?<![a-z])(?:de an|du an|ten|mo hinh)(?![a-z])")  # 'Tên đề án', 'Tên dự án'
 
 
 def _lines_are_programmes(data: list[_Row], leaves: list[int], layout: Layout) -> bool:
@@ -997,7 +997,7 @@ def _lines_are_programmes(data: list[_Row], leaves: list[int], layout: Layout) -
     if not leaves or any(layout.first(role) for role in ("beneficiary", "place", "executor")):
         return False
     title = layout.first("title") or layout.first("program")
-    if title is None or any(fold(title.label).endswith(h) for h in _PROJECT_TITLE_HEADERS):
+    if title is None or _PROJECT_TITLE_RE.search(fold(title.label)):
         return False
     named = sum(1 for i in leaves if classify.classify_program(data[i].label))
     return named == len(leaves)
