@@ -188,13 +188,18 @@ def sources_named(text: str) -> set[str]:
 def is_source_label(label: str) -> bool:
     """True when the whole label is essentially a funding-source name (a line of a summary by source)."""
     folded = fold(strip_numbering(label))
-    folded = re.sub(r"\(.*?\)", " ", folded)
-    folded = re.sub(r"^(nguon|kinh phi|von|chuong trinh|tu nguon|ngan sach)\s+", "", folded.strip())
-    found = source_matcher().match(folded)
-    if not found:
-        return False
+    bare = re.sub(r"\(.*?\)", " ", folded).strip()
+    found = source_matcher().match(bare)  # 'Ngân sách tỉnh (KCĐP)': the words outside the brackets name it
+    if found:
+        folded = bare
+    else:
+        folded = re.sub(r"^(nguon|kinh phi|von|chuong trinh|tu nguon|ngan sach)\s+", "", bare)
+        found = source_matcher().match(folded) or source_matcher().match(fold(strip_numbering(label)))
+        if not found:
+            return False
+        folded = folded if found[0] in folded else fold(strip_numbering(label))
     rest = folded.replace(found[0], " ")
-    rest = re.sub(r"\b(nguon|kinh phi|von|chuong trinh|ho tro|cua|cac|co so|khuyen cong)\b", " ", rest)
+    rest = re.sub(r"\b(nguon|kinh phi|von|chuong trinh|ho tro|cua|cac|co so|khuyen cong|ngan sach|tu)\b", " ", rest)
     return len(rest.strip(" .,:;-()")) <= 3
 
 

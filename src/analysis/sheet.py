@@ -591,7 +591,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         elif (
             data
             and data[-1].kind in ("total", "breakdown")
-            and stt_level != 2.0
+            and (stt_level is None or stt_level >= 4.5)  # '- KCQG', 'a) KCĐP'; a numbered line is a line of its own
             and classify.is_source_label(label)
         ):
             row.kind = "breakdown"  # '- KCQG' lines under 'Tổng cộng' / 'Trong đó:'
