@@ -34,6 +34,7 @@ class Column:
     year: int | None = None
     unit: Unit | None = None  # unit stated in the header ("Kinh phí (tỷ đồng)")
     group: str = ""  # folded header parts above the one that gave the role (for messages)
+    guessed: bool = False  # an amount only by its stage word ('Kết quả thực hiện'): text cells make it a remark
 
     @property
     def letter(self) -> str:
@@ -256,8 +257,12 @@ def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Colum
             if meaning is not None:
                 role, source = meaning.role, meaning.funding_source
                 break
-        if role == "other" and (year_parts or any(classify.detect_stage(p) for p in parts)):
-            role = "amount"  # a column headed only 'Kế hoạch' / 'Ước thực hiện 2017' / 'Năm 2016' holds amounts
+        guessed = False
+        if role in ("other", "note") and (year_parts or any(_part_stage(p)[0] for p in parts)):
+            # a column headed only 'Kế hoạch' / 'KH' / 'Kết quả thực hiện' / 'Năm 2016' holds amounts when its
+            # cells are numbers ('Kết quả thực hiện' over words is a remark column: the sheet step checks)
+            guessed = role == "note"
+            role = "amount"
         if role == "amount" and not source:
             # 'Kinh phí' under 'Trong đó: KCQG' or over nothing: look at the other parts
             for part in parts:
@@ -271,7 +276,7 @@ def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Colum
         for part in parts:
             if role in {"amount", "n_projects", "ratio"}:
                 if not stage:
-                    stage, phase = classify.detect_stage_phase(part)
+                    stage, phase = _part_stage(part)
                 if year is None:
                     years = classify.detect_years(part)
                     year = years[0] if len(years) == 1 else None  # 'Tổng 2016-2020' is a period, not a year
@@ -284,12 +289,21 @@ def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Colum
                 funding_source=source,
                 stage=stage,
                 phase=phase,
+                guessed=guessed,
                 year=year,
                 unit=unit,
                 group=" | ".join(fold(p) for p in parts[:-1]),
             )
         )
     return columns
+
+
+def _part_stage(part: str) -> tuple[str, str]:
+    """(stage, phase) a header part names; short parts ('KH', 'TH 2021', 'KH/TH') are read as tokens too."""
+    found = classify.detect_stage_phase(part)
+    if not found[0] and len(fold(part)) <= 12:
+        found = classify.detect_stage_phase(part, tokens=True)
+    return found
 
 
 _YEAR_PART_RE = re.compile(r"^(?:nam\s*)?(19[89]\d|20[0-4]\d)$")

@@ -320,7 +320,8 @@ def _drop_text_columns(
                 readable += 1
         if unreadable > 2 * readable and readable <= 2:
             c.role = "other"
-            warnings.append(f"column {c.letter} '{c.label}' holds text, not amounts: not read as money")
+            if not c.guessed:
+                warnings.append(f"column {c.letter} '{c.label}' holds text, not amounts: not read as money")
         else:
             kept.append(c)
     return kept
