@@ -376,7 +376,8 @@ def classify_header_part(part: str) -> HeaderMeaning | None:
     folded = folded.strip(" .:*")
     if not folded:
         return None
-    if _count_header_re().search(folded) and not _money_word_re().search(folded):
+    spaced = re.sub(r"[^a-z0-9%]+", " ", fold(part)).strip()  # 'SL (đề án)': the words in brackets count here
+    if _count_header_re().search(spaced) and not _money_word_re().search(spaced):
         return HeaderMeaning("n_projects", "", "count")
     found = header_matcher().match(folded)
     if not found:

@@ -20,7 +20,7 @@ FROM_VI = {
     "title": "tiêu đề", "workbook title": "tiêu đề trang khác", "sheet name": "tên trang tính",
     "file name": "tên tệp", "folder": "thư mục", "command line": "dòng lệnh", "khuyencong.yaml": "khuyencong.yaml",
     "unit row": "dòng ĐVT", "header": "tiêu đề cột", "override": "khuyencong.yaml", "assumed": "ước đoán",
-    "title side lines": "dòng trích dẫn dưới tiêu đề", "unit column": "cột đơn vị tính",
+    "title side lines": "dòng trích dẫn dưới tiêu đề", "unit column": "cột đơn vị tính", "cell": "ghi trong từng ô",
 }
 
 

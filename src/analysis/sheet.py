@@ -511,6 +511,8 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
     unit_column = layout.first("unit")
     if unit is None and unit_column is not None and _unit_column_states_all(rows, layout, unit_column, amount_cols):
         unit_from = "unit column"  # 'Đơn vị tính' on every line with an amount: read per line, nothing assumed
+    elif unit is None and _every_cell_states_its_unit(rows, layout, amount_cols):
+        unit_from = "cell"  # '932.000 nghìn đồng' in every amount cell: nothing to assume
     elif unit is None and not all(c.unit for c in amount_cols):
         unit = _infer_unit(rows, layout, amount_cols)
         assumed = True
@@ -985,6 +987,20 @@ def _unit_column_states_all(rows: list[list[object]], layout: Layout, unit_col: 
         if not isinstance(cell, str) or detect_unit(cell) is None:
             return False
         seen = True
+    return seen
+
+
+def _every_cell_states_its_unit(rows: list[list[object]], layout: Layout, amount_cols: list[Column]) -> bool:
+    """True when every filled amount cell (first 300 lines) is text that names its unit ('1,2 tỷ đồng')."""
+    seen = False
+    for row in rows[layout.first_data_row : layout.first_data_row + 300]:
+        for c in amount_cols:
+            value = row[c.index] if c.index < len(row) else None
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            if not isinstance(value, str) or detect_unit(value) is None:
+                return False
+            seen = True
     return seen
 
 
