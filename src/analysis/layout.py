@@ -143,7 +143,12 @@ def _holds_an_amount(cells: list[object]) -> bool:
             value.strip().isdigit() and 1990 <= int(value.strip()) <= 2100
         ):
             return True
+        elif isinstance(value, str) and _AMOUNT_WITH_UNIT_RE.match(value.strip()) and detect_unit(value):
+            return True  # '300,5 tr.đ', '1.810 triệu đồng'
     return False
+
+
+_AMOUNT_WITH_UNIT_RE = re.compile(r"^(?:gần|hơn|khoảng|~)?\s*\d[\d.,]*\s*\D{1,12}$", re.IGNORECASE)
 
 
 def find_header(rows: list[list[object]]) -> tuple[int, int] | None:
@@ -171,7 +176,8 @@ def find_header(rows: list[list[object]]) -> tuple[int, int] | None:
                 ):
                     break  # 'TỔNG CỘNG' whose amounts are formulas without cached values: data, not header
                 first_text = next((_cell_text(c) for c in cells if not is_blank(c)), "")
-                if sub_hits >= 1 and not re.match(r"^\d+$", first_text) and not _roman_or_letter(first_text):
+                if (sub_hits >= 1 and not re.match(r"^\d+$", first_text) and not _roman_or_letter(first_text)
+                        and first_text not in ("-", "+", "*", "•", "–")):
                     last = nxt
                     continue
                 break
