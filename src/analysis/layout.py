@@ -269,11 +269,12 @@ def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Colum
             # cells are numbers ('Kết quả thực hiện' over words is a remark column: the sheet step checks)
             guessed = role == "note"
             role = "amount"
-        if role == "amount" and not source:
-            # 'Kinh phí' under 'Trong đó: KCQG' or over nothing: look at the other parts
-            for part in parts:
+        if role == "amount" and source in ("", "support"):
+            # 'Kinh phí' under 'Trong đó: KCQG', 'Ngân sách TW': a named source, nearest part first, wins over the
+            # generic wording
+            for part in reversed(parts):
                 found = classify.classify_source(part)
-                if found:
+                if found and (found != "other" or not source):
                     source = found
                     break
         stage = phase = ""
