@@ -267,7 +267,7 @@ def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Colum
         if role in ("other", "note") and (year_parts or any(_part_stage(p)[0] for p in parts)):
             # a column headed only 'Kế hoạch' / 'KH' / 'Kết quả thực hiện' / 'Năm 2016' holds amounts when its
             # cells are numbers ('Kết quả thực hiện' over words is a remark column: the sheet step checks)
-            guessed = role == "note"
+            guessed = not year_parts  # named only by a stage word: text cells make it a remark column, silently
             role = "amount"
         if role == "amount" and source in ("", "support"):
             # 'Kinh phí' under 'Trong đó: KCQG', 'Ngân sách TW': a named source, nearest part first, wins over the

@@ -981,8 +981,10 @@ def _unit_column_states_all(rows: list[list[object]], layout: Layout, unit_col: 
     """True when every line with an amount names its unit in the 'Đơn vị tính' column."""
     seen = False
     for row in rows[layout.first_data_row:]:
-        if not any(c.index < len(row) and _is_number(row[c.index]) for c in amount_cols):
+        if not any(c.index < len(row) and _reads_as_amount(row[c.index]) for c in amount_cols):
             continue
+        if any(isinstance(v, str) and classify.classify_row_label(v) == "total" for v in row[:3]):
+            continue  # a total line may leave the unit out
         cell = row[unit_col.index] if unit_col.index < len(row) else None
         if not isinstance(cell, str) or detect_unit(cell) is None:
             return False
@@ -1103,7 +1105,8 @@ def _resolve_source(d: _Row, c: Column, anc: list[_Row], ctx: SheetContext) -> s
         return classify.classify_source(d.label)
     for a in anc:
         found = classify.classify_source(a.label)
-        if found and classify.is_source_label(a.label):
+        # a group 'A. Kinh phí khuyến công quốc gia' or 'B. Đề án khuyến công địa phương' names its lines' source
+        if found and (classify.is_source_label(a.label) or not classify.classify_program(a.label)):
             return found
     if ctx.funding_source:
         return ctx.funding_source
