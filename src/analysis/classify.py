@@ -401,8 +401,9 @@ def classify_row_label(label: str) -> str:
     if not found or found[0] != 0:
         return ""
     kind = found[2]
-    if kind == "total":
-        # 'Cộng' / 'Tổng cộng' alone or followed by a qualifier, not 'Cộng đồng …' or 'Tổng hợp …'
+    if kind == "total" and " " not in found[1]:
+        # 'Cộng' / 'Tổng' alone or followed by a qualifier, not 'Cộng đồng …' or 'Tổng hợp …' (a wording of two
+        # words or more — 'Tổng cộng', 'Tổng kinh phí khuyến công' — is a total whatever follows)
         rest = folded[len(found[1]) :].strip(" .:*")
         if rest and not _TOTAL_REST_RE.match(rest):
             return ""
