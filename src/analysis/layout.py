@@ -99,7 +99,12 @@ def _is_numbering_row(cells: list[object]) -> bool:
     if not all(_is_numbering_cell(t) for t in texts):
         return False
     ints = [int(t.strip("() ")) for t in texts if t.strip("() ").isdigit()]
-    return len(ints) >= 3 and ints == sorted(ints) and len(set(ints)) == len(ints)
+    if len(ints) >= 3 and ints == sorted(ints) and len(set(ints)) == len(ints):
+        return True
+    # 'A | B | 1 | 2': letters for the text columns, then the amount columns numbered from 1
+    letters = [t.strip("() ") for t in texts if len(t.strip("() ")) == 1 and t.strip("() ").isalpha()]
+    return (len(letters) >= 2 and letters == [chr(ord("a") + i) for i in range(len(letters))]
+            and ints == list(range(1, len(ints) + 1)) and len(letters) + len(ints) == len(texts))
 
 
 def _header_score(cells: list[object]) -> tuple[int, set[str]]:
