@@ -653,10 +653,19 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         }
         data.append(row)
 
-    if not any(d.kind == "data" and d.amounts for d in data):
+    lines = [d for d in data if d.kind == "data" and d.amounts]
+    if not lines:
         # a summary whose only lines sit under its total ('Tổng cộng', then 'KCQG', 'KCĐP'): those are the lines
         for d in data:
             if d.kind == "breakdown" and not fold(d.label).startswith("trong do"):
+                d.kind = "data"
+    elif all(classify.is_source_label(d.label) for d in lines):
+        # a summary by source ('I. KCQG', 'II. KCĐP', 'Tổng kinh phí khuyến công', then 'Vốn đối ứng'): a source
+        # line under the total that no line above names is a line of its own, not a breakdown of the total
+        named = {classify.classify_source(d.label) for d in lines}
+        for d in data:
+            if (d.kind == "breakdown" and not fold(d.label).startswith("trong do")
+                    and classify.classify_source(d.label) not in named):
                 d.kind = "data"
     # --- hierarchy: numbering gives levels; unnumbered labelled rows are groups only when numbered rows follow
     has_arabic = any(d.level == 2.0 for d in data if d.kind == "data")
