@@ -367,9 +367,21 @@ class HeaderMeaning:
     pattern: str
 
 
+def header_words(part: str) -> str:
+    """'KinhPhiDuKien' → 'Kinh Phi Du Kien': software exports name columns by property names ('NSĐP' stays)."""
+    text = part.strip()
+    if not text or any(ch.isspace() for ch in text):
+        return part
+    out = [text[0]]
+    for prev, ch in zip(text, text[1:], strict=False):
+        out.append(" " + ch if prev.islower() and ch.isupper() else ch)
+    return "".join(out)
+
+
 @lru_cache(maxsize=10_000)
 def classify_header_part(part: str) -> HeaderMeaning | None:
     """Meaning of one header cell ('Kinh phí KCQG' → amount/national), None if it names no column."""
+    part = header_words(part)
     if "%" in part:
         return HeaderMeaning("ratio", "", "%")  # 'Tỷ lệ (%)', 'TH/KH (%)': a percentage is never money
     folded = fold(re.sub(r"\(.*?\)", " ", part)) or fold(part)

@@ -420,7 +420,7 @@ def _detect_context(
         if stage and "stage" not in out:
             out["phase"] = (phase, where)
         found("stage", stage, where)
-        if not is_name:
+        if not is_name or where == "sheet name":  # a sheet named 'Trung ương' / 'KCĐP' holds that source
             sources = classify.sources_named(text)
             if len(sources) == 1:
                 found("funding_source", sources.pop(), where)
