@@ -212,6 +212,15 @@ def detect_stage(text: str, tokens: bool = False) -> str:
     return detect_stage_phase(text, tokens)[0]
 
 
+def strip_stage_words(folded: str) -> str:
+    """Folded text without its stage wordings ('uoc thuc hien nam 2023' → 'nam 2023'), short ones as tokens."""
+    out = folded
+    for key, _, rx in stage_token_matcher().entries:
+        if key in out:
+            out = rx.sub(" ", out)
+    return re.sub(r"\s+", " ", out).strip()
+
+
 @cache
 def _phases() -> dict[str, str]:
     """Folded stage wording → budget phase (proposed, approved, adjusted, estimated, executed, disbursed, settled)."""

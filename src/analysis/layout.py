@@ -325,8 +325,12 @@ _YEAR_PART_RE = re.compile(r"^(?:nam\s*)?(19[89]\d|20[0-4]\d)$")
 def _is_year_part(text: str) -> bool:
     """A header cell that only names a year ('Năm 2016', '2017', '2018 (đồng)'): a table laid out with one column
     per year."""
-    folded = fold(re.sub(r"\(.*?\)", " ", text)).strip(" .:*")
-    return bool(_YEAR_PART_RE.match(folded))
+    folded = fold(re.sub(r"\(.*?\)", " ", classify.header_words(text))).strip(" .:*")
+    if _YEAR_PART_RE.match(folded):
+        return True
+    # 'Thực hiện năm 2022', 'Dự toán năm 2024', 'KH 2023': a stage word and a year name one amount column
+    rest = classify.strip_stage_words(folded).strip(" .:*")
+    return rest != folded and bool(_YEAR_PART_RE.match(rest))
 
 
 _SIDE_LINE_RE = re.compile(r"ngay\s*[\d.…]*\s*thang|kem theo|quyet dinh so|^so\s*:|cong hoa xa hoi|doc lap")
