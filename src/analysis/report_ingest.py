@@ -13,6 +13,7 @@ SKIP_LABELS_VI = {
     "group": "dòng nhóm", "subtotal": "dòng cộng nhóm", "total": "dòng tổng cộng", "note": "ghi chú, chữ ký",
     "no_amount": "không có số tiền", "hidden_sheet": "trang tính ẩn", "no_table": "không có bảng",
     "chart_sheet": "trang biểu đồ", "not_selected": "không được chọn",
+    "not_money": "chỉ tiêu không phải tiền (người, mô hình, cơ sở …)",
 }
 
 

@@ -38,6 +38,7 @@ SKIP_REASONS = (
     "hidden_sheet",
     "no_table",
     "chart_sheet",
+    "not_money",
 )
 
 SUPPORT_SOURCES = ("national", "local", "unspecified", "other")
@@ -615,7 +616,13 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
                 row.raw.setdefault(-1 - c.index, value)
             row.counts[c.index] = count
         # per-row unit column, if any
-        row_unit = detect_unit(_text(cells[unit_i]) if 0 <= unit_i < width else "") if unit_col is not None else None
+        row_unit = None
+        if unit_col is not None:
+            unit_text = _text(cells[unit_i]) if 0 <= unit_i < width else ""
+            row_unit = detect_unit(unit_text)
+            if row_unit is None and unit_text and not _DIGITS_ONLY_RE.fullmatch(unit_text):
+                skip(r, "not_money")  # an indicator in người, mô hình, cơ sở …: never money
+                continue
         amounts = row.amounts
         for ci, c, col_unit in amount_specs:
             if ci not in raw:
@@ -995,9 +1002,10 @@ def _unit_column_states_all(rows: list[list[object]], layout: Layout, unit_col: 
         if any(isinstance(v, str) and classify.classify_row_label(v) == "total" for v in row[:3]):
             continue  # a total line may leave the unit out
         cell = row[unit_col.index] if unit_col.index < len(row) else None
-        if not isinstance(cell, str) or detect_unit(cell) is None:
+        if not isinstance(cell, str) or not cell.strip():
             return False
-        seen = True
+        if detect_unit(cell) is not None:
+            seen = True  # else an indicator in người, mô hình …: not money, skipped line by line
     return seen
 
 
@@ -1015,6 +1023,7 @@ def _every_cell_states_its_unit(rows: list[list[object]], layout: Layout, amount
     return seen
 
 
+_INDICATOR_RE = re.compile(r"(?<![a-z])chi tieu(?![a-z])")
 _PROJECT_TITLE_RE = re.compile(r"(?<![a-z])(?:de an|du an|ten|mo hinh)(?![a-z])")  # 'Tên đề án', 'Tên dự án'
 
 
@@ -1027,6 +1036,8 @@ def _lines_are_programmes(data: list[_Row], leaves: list[int], layout: Layout) -
     title = layout.first("title") or layout.first("program")
     if title is None or _PROJECT_TITLE_RE.search(fold(title.label)):
         return False
+    if _INDICATOR_RE.search(fold(title.label)):
+        return True  # 'Chỉ tiêu': a report of indicators, whose money lines are the province's totals
     named = sum(1 for i in leaves if classify.classify_program(data[i].label))
     return named == len(leaves)
 
