@@ -622,6 +622,9 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             row_unit = detect_unit(unit_text)
             if row_unit is None and unit_text and not _DIGITS_ONLY_RE.fullmatch(unit_text):
                 skip(r, "not_money")  # an indicator in người, mô hình, cơ sở …: never money
+                meaning = classify.classify_header_part(label) if label else None
+                if meaning is not None and meaning.role == "n_projects" and _PROJECT_UNIT_RE.fullmatch(fold(unit_text)):
+                    data.append(_count_line(r, stt, label, cells, amount_idx, stt_level))  # 'Số đề án | Đề án'
                 continue
         amounts = row.amounts
         for ci, c, col_unit in amount_specs:
@@ -687,6 +690,11 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             d.level = 9.0
     stack: list[int] = []
     for i, d in enumerate(data):
+        if d.kind == "count":  # counts of its group, beside the group's money line
+            while stack and data[stack[-1]].level >= d.level:
+                stack.pop()
+            d.parent = stack[-1] if stack else -1
+            continue
         if d.kind != "data":
             if d.kind == "total" and not re.search(r"\b([a-h]|[ivx]+|\d+)$", fold(d.label)):
                 stack.clear()
@@ -710,6 +718,8 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
     leaves: list[int] = []
     for i, d in enumerate(data):
         r = d.index
+        if d.kind == "count":
+            continue  # skipped as 'not_money' when read
         if d.kind in ("total", "breakdown"):
             if d.error:
                 reject(r, d.error)
@@ -869,6 +879,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
     report["confirmed"] = not unconfirmed
     missing: Counter[str] = Counter()
     is_allocation_sheet = bool(count_cols) or _lines_are_programmes(data, leaves, layout)
+    has_count_lines = any(d.kind == "count" for d in data)
     forced_year, forced_province, forced_stage = (ctx.forced.get(k) for k in ("year", "province", "stage"))
     support_idx = [c.index for c in support_cols]
     explicit_source = {c.index: c.funding_source for c in amount_cols
@@ -961,6 +972,9 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             n_projects: int | None = 1
             if record_type == "allocation":
                 n_projects = _pair_count(d, c, count_cols)
+                if n_projects is None and has_count_lines:
+                    n_projects = next((e.counts.get(c.index) for e in data
+                                       if e.kind == "count" and e.parent == d.parent), None)
             value = d.raw[c.index]
             out_rows.append((  # in RECORD_COLUMNS order; transposed once in finish()
                 int(year_c) if year_c else None, province, stage, phase, record_type, program, program_label, source,
@@ -1023,6 +1037,7 @@ def _every_cell_states_its_unit(rows: list[list[object]], layout: Layout, amount
     return seen
 
 
+_PROJECT_UNIT_RE = re.compile(r"\s*(?:de an|du an|da|chuong trinh|nhiem vu)\s*")  # 'Đề án' in 'Đơn vị tính'
 _INDICATOR_RE = re.compile(r"(?<![a-z])chi tieu(?![a-z])")
 _PROJECT_TITLE_RE = re.compile(r"(?<![a-z])(?:de an|du an|ten|mo hinh)(?![a-z])")  # 'Tên đề án', 'Tên dự án'
 
@@ -1040,6 +1055,19 @@ def _lines_are_programmes(data: list[_Row], leaves: list[int], layout: Layout) -
         return True  # 'Chỉ tiêu': a report of indicators, whose money lines are the province's totals
     named = sum(1 for i in leaves if classify.classify_program(data[i].label))
     return named == len(leaves)
+
+
+def _count_line(r: int, stt: str, label: str, cells: list[object], amount_idx: list[int], level: float | None) -> _Row:
+    """A 'Số đề án | Đề án' indicator line: its numbers are the project counts of its group's money line."""
+    row = _Row(r, "count", stt, label)
+    row.level = level if level is not None else 9.0
+    for ci in amount_idx:
+        value = cells[ci] if ci < len(cells) else None
+        if not is_blank(value):
+            count, problem = parse_count(value)
+            if not problem:
+                row.counts[ci] = count
+    return row
 
 
 def _stage_of(forced: str | None, c: Column, row_stage: tuple[str, str], ctx: SheetContext) -> tuple[str, str]:
