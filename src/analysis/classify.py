@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from itertools import pairwise
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -382,7 +383,7 @@ def header_words(part: str) -> str:
     if not text or any(ch.isspace() for ch in text):
         return part
     out = [text[0]]
-    for prev, ch in zip(text, text[1:], strict=False):
+    for prev, ch in pairwise(text):
         out.append(" " + ch if prev.islower() and ch.isupper() else ch)
     return "".join(out)
 
