@@ -77,7 +77,7 @@ class Ctx:
     year: int
     year_place: str  # title | file | sheet | none
     stage: str  # plan | actual | unspecified
-    phase: str
+    phase: str | None  # None: the wording does not settle the phase (not compared)
     stage_place: str  # title | refline | sheet | file | none | header
     stage_text: str  # the wording used
     unit: str  # trieu | nghin | dong
@@ -110,24 +110,26 @@ class Ctx:
         return amount_cell(self.rng, dong, self.unit, self.style, suffix)
 
 
-def _stage_parts(rng: random.Random, place: str, year: int) -> tuple[str, str, str]:
-    """(stage, phase, wording) for a stage placement."""
+def _stage_parts(rng: random.Random, place: str, year: int | None) -> tuple[str, str | None, str]:
+    """(stage, phase, wording) for a stage placement; ``year`` None keeps every year out of the wording
+    (a layout without a year must not state one in its decision line or sheet name)."""
     if place == "none":
         return "unspecified", "", ""
     if place == "title":
         return _swap(pick(rng, PLAN_TITLE_WORDS + ACTUAL_TITLE_WORDS))
     if place == "refline":
         text, stage, phase = pick(rng, REF_LINES)
-        return stage, phase, text.format(n=rng.randrange(12, 480), d=f"{rng.randrange(1, 28)}/{rng.randrange(1, 12)}/{year}")
+        date = f"{rng.randrange(1, 28)}/{rng.randrange(1, 12)}/{year}" if year else "   /   /"
+        return stage, phase, text.format(n=rng.randrange(12, 480), d=date)
     if place == "sheet":
         text, stage, phase = pick(rng, SHEET_STAGE)
-        return stage, phase, text.format(y=year)
+        return stage, phase, text.format(y=year or "").strip()
     if place == "file":
         return _swap(pick(rng, FILE_STAGE))
     return "", "", ""  # header: set per column by the builder
 
 
-def _swap(entry: tuple[str, str, str]) -> tuple[str, str, str]:
+def _swap(entry: tuple[str, str, str | None]) -> tuple[str, str | None, str]:
     text, stage, phase = entry
     return stage, phase, text
 
@@ -143,7 +145,7 @@ def title_block(c: Ctx, sheet: Sheet, ncols: int, neutral: str | None = None, pe
         agency1 = f"UBND TỈNH {c.province.upper()}"
     else:
         agency1 = pick(rng, ("SỞ CÔNG THƯƠNG", "TRUNG TÂM KHUYẾN CÔNG", ""))
-    agency2 = "SỞ CÔNG THƯƠNG" if c.province_place == "agency" else pick(rng, ("", "Phòng Kế hoạch - Tài chính"))
+    agency2 = "SỞ CÔNG THƯƠNG" if c.province_place == "agency" else pick(rng, ("", "Trung tâm Khuyến công"))
     motto = rng.random() < 0.6
     row1 = [agency1] + [None] * (ncols - 1)
     row2 = [agency2] + [None] * (ncols - 1)
@@ -316,7 +318,11 @@ def money_cols(c: Ctx, cols: list[tuple[str, str]], sum_word: str) -> list[Col]:
         return [*state, leaf("sum", sum_word, False), *counterpart]
     out = [leaf(k, w, grouped) for k, w in cols]
     if sum_word:
-        out.insert(0, leaf("sum", sum_word, grouped and c.rng.random() < 0.5))
+        inside = grouped and c.rng.random() < 0.5
+        if inside and group.startswith("Trong đó"):  # 'of which: total' is not a heading anyone writes
+            group = amount_header(c, "Kinh phí")
+            out = [leaf(k, w, grouped) for k, w in cols]
+        out.insert(0, leaf("sum", sum_word, inside))
     return out
 
 
@@ -985,6 +991,77 @@ def form_results_report(lid: str) -> Layout:
                   {"form": "results_report"}, f"{lid} Bao cao ket qua KC.xlsx", [sheet], truth, "Phú Thọ")
 
 
+def form_source_plan_actual(lid: str) -> Layout:
+    """Results by funding source, plan vs actual (the shape of a provincial review meeting's annex):
+    rows KCQG / KCĐP / total / counterpart, groups 'Kế hoạch' and 'Thực hiện' over {Số đề án, Kinh phí}, a rate."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y = 2016
+    sheet = Sheet("Phu luc 1")
+    sheet.add(["UBND TỈNH BÌNH DƯƠNG"])
+    sheet.add(["SỞ CÔNG THƯƠNG"])
+    sheet.blank()
+    sheet.add([f"KINH PHÍ KHUYẾN CÔNG NĂM {y} THEO NGUỒN VỐN"], merge_to=7)
+    sheet.add([None] * 6 + ["ĐVT: triệu đồng"])
+    sheet.add(["STT", "Nguồn kinh phí", f"Kế hoạch năm {y}", None, f"Thực hiện năm {y}", None, "Tỷ lệ TH/KH (%)"])
+    sheet.add([None, None, "Số đề án", "Kinh phí", "Số đề án", "Kinh phí", None])
+    sheet.merges += [(6, 1, 7, 1), (6, 2, 7, 2), (6, 3, 6, 4), (6, 5, 6, 6), (6, 7, 7, 7)]
+    truth = []
+    lines = []
+    for source, label in (("national", "Kinh phí khuyến công quốc gia"), ("local", "Kinh phí khuyến công địa phương")):
+        n_plan = rng.randrange(3, 25)
+        n_act = max(1, n_plan - rng.randrange(0, 3))
+        plan = n_plan * project_amount(rng, 50, 200)
+        act = plan - rng.randrange(0, 8) * 10 * TRIEU
+        lines.append((source, label, n_plan, plan, n_act, act))
+        truth.append(Expected(y, "plan", "", source, "", "allocation", plan, n_plan))
+        truth.append(Expected(y, "actual", "executed", source, "", "allocation", act, n_act))
+    for i, (_, label, n_plan, plan, n_act, act) in enumerate(lines):
+        sheet.add([i + 1, label, n_plan, vn_number(plan / TRIEU), n_act, vn_number(act / TRIEU),
+                   vn_number(round(100 * act / plan, 1), 1)])
+    tp, ta = sum(x[3] for x in lines), sum(x[5] for x in lines)
+    sheet.add([None, "Tổng cộng", sum(x[2] for x in lines), vn_number(tp / TRIEU), sum(x[4] for x in lines),
+               vn_number(ta / TRIEU), vn_number(round(100 * ta / tp, 1), 1)])
+    counterpart = project_amount(rng, 1000, 3000) * 20
+    sheet.add([3, "Vốn đối ứng của các cơ sở", None, None, None, vn_number(counterpart / TRIEU), None])
+    truth.append(Expected(y, "actual", "executed", "counterpart", "", "allocation", counterpart, None))
+    return Layout(lid, "review annex: rows KCQG/KCĐP + total + counterpart line below the total, 'Kế hoạch năm' / "
+                  "'Thực hiện năm' groups over {Số đề án, Kinh phí}, 'Tỷ lệ TH/KH (%)', amounts as Vietnamese text",
+                  {"form": "source_plan_actual"}, f"{lid} Phu luc nguon von {y}.xlsx", [sheet], truth, "Bình Dương")
+
+
+def form_two_sheets(lid: str) -> Layout:
+    """One workbook, two sheets 'Kế hoạch' and 'Thực hiện' with the same neutral title: the sheet name alone
+    says plan or actual (KCĐP only, the title says so)."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y = 2022
+    sheets, truth = [], []
+    base = [(pick(rng, PROJECT_TITLES[p]), pick(rng, BENEFICIARIES), p, project_amount(rng, 50, 800))
+            for p in rng.sample(list(PROJECT_TITLES), 5)]
+    for name, stage, phase in (("Kế hoạch", "plan", ""), ("Thực hiện", "actual", "executed")):
+        sheet = Sheet(name)
+        sheet.add(["SỞ CÔNG THƯƠNG TỈNH LÂM ĐỒNG"])
+        sheet.add([f"DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=5)
+        sheet.add([None, None, None, "Đơn vị tính: nghìn đồng"])
+        sheet.add(["STT", "Tên đề án", "Đơn vị thực hiện", "Kinh phí", "Ghi chú"])
+        total = 0
+        rows = []
+        for i, (title, benef, program, amount) in enumerate(base):
+            if stage == "actual":
+                amount -= rng.randrange(0, 5) * 5 * TRIEU
+                if i == 4:
+                    continue  # one project not carried out
+            rows.append([i + 1, title, benef, amount // 1000, None])
+            total += amount
+            truth.append(Expected(y, stage, phase, "local", program, "project", amount, 1))
+        for row in rows:
+            sheet.add(row)
+        sheet.add([None, "Tổng cộng", None, total // 1000, None])
+        sheets.append(sheet)
+    return Layout(lid, "two sheets 'Kế hoạch' / 'Thực hiện', same neutral title (KCĐP): stage only in the sheet names, "
+                  "amounts in nghìn đồng", {"form": "two_sheets"}, f"{lid} De an KCDP {y}.xlsx", sheets, truth,
+                  "Lâm Đồng")
+
+
 def forms() -> list[Layout]:
     return [
         form_sct_funding("f01", "trieu", "Tây Ninh", "xlsx"),
@@ -994,6 +1071,8 @@ def forms() -> list[Layout]:
         form_sct_projects("f05"),
         form_issue_list("f06"),
         form_results_report("f07"),
+        form_source_plan_actual("f08"),
+        form_two_sheets("f09"),
     ]
 
 
@@ -1037,7 +1116,7 @@ def composed() -> list[Layout]:
         rng = random.Random(f"{SEED}-{lid}")
         p = {k: draws[k][i] for k in PARAMS}
         year = rng.randrange(2015, 2026)
-        stage, phase, text = _stage_parts(rng, p["stage_place"], year)
+        stage, phase, text = _stage_parts(rng, p["stage_place"], year if p["year_place"] != "none" else None)
         c = Ctx(rng=rng, kind=p["kind"], province=pick(rng, PROVINCES), province_place=p["province_place"], year=year,
                 year_place=p["year_place"], stage=stage, phase=phase, stage_place=p["stage_place"], stage_text=text,
                 unit=p["unit"], unit_place=p["unit_place"], style=p["style"], header_rows=p["header_rows"],

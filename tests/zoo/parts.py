@@ -18,15 +18,15 @@ TRIEU = 1_000_000
 
 # Stage wordings of a title, with (stage, phase) a careful analyst assigns. Phase follows issue 13:
 # proposed / approved / adjusted / estimated / executed / disbursed / settled, "" when the word sets none.
-PLAN_TITLE_WORDS: tuple[tuple[str, str, str], ...] = (
+PLAN_TITLE_WORDS: tuple[tuple[str, str, str | None], ...] = (
     ("KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG", "plan", ""),
-    ("DỰ KIẾN PHÂN BỔ KINH PHÍ KHUYẾN CÔNG", "plan", "approved"),
+    ("DỰ KIẾN PHÂN BỔ KINH PHÍ KHUYẾN CÔNG", "plan", None),  # proposed or approved: phase not compared
     ("DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐƯỢC PHÊ DUYỆT", "plan", "approved"),
     ("DỰ TOÁN KINH PHÍ KHUYẾN CÔNG", "plan", "approved"),
     ("DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỀ XUẤT", "plan", "proposed"),
     ("KẾ HOẠCH ĐIỀU CHỈNH KINH PHÍ KHUYẾN CÔNG", "plan", "adjusted"),
 )
-ACTUAL_TITLE_WORDS: tuple[tuple[str, str, str], ...] = (
+ACTUAL_TITLE_WORDS: tuple[tuple[str, str, str | None], ...] = (
     ("KẾT QUẢ THỰC HIỆN ĐỀ ÁN KHUYẾN CÔNG", "actual", "executed"),
     ("TÌNH HÌNH THỰC HIỆN KINH PHÍ KHUYẾN CÔNG", "actual", "executed"),
     ("ƯỚC THỰC HIỆN KINH PHÍ KHUYẾN CÔNG", "actual", "estimated"),
