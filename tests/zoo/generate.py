@@ -26,6 +26,7 @@ from .parts import (
     COUNT_WORDS,
     FILE_STAGE,
     FOLDED_PROVINCE,
+    GRAND_AFTER_SUBTOTALS,
     GROUP_PREFIX,
     NEUTRAL_TITLES,
     NOTE_HEADERS,
@@ -39,6 +40,7 @@ from .parts import (
     PROVINCES,
     REF_LINES,
     ROMAN,
+    ROW_SOURCE_CELLS,
     SHEET_STAGE,
     SOURCE_ROW_WORDS,
     SOURCE_WORDS,
@@ -61,7 +63,7 @@ from .parts import (
 )
 
 SEED = 20261204
-N_COMPOSED = 64  # composed layouts; the real-form shapes are added on top
+N_COMPOSED = 70  # composed layouts; the real-form shapes are added on top
 
 # ----------------------------------------------------------------------------------------- context
 
@@ -284,6 +286,10 @@ def source_columns(c: Ctx) -> tuple[list[tuple[str, str]], str]:
         cols = [(s, pick_word(rng, SOURCE_WORDS[s], off)) for s in ("national", "local", "counterpart")]
     elif c.sources == "qd":
         cols = [(s, pick_word(rng, SOURCE_WORDS[s], off)) for s in ("national", "local")]
+    elif c.sources == "per_row":
+        cols = [("row_source", pick_word(rng, PLAIN_AMOUNT_WORDS, off))]
+        if rng.random() < 0.6:
+            cols.append(("counterpart", pick_word(rng, SOURCE_WORDS["counterpart"], off)))
     elif c.sources == "support_u":
         cols = [("plain", pick_word(rng, PLAIN_AMOUNT_WORDS, off)),
                 ("counterpart", pick_word(rng, SOURCE_WORDS["counterpart"], off))]
@@ -316,6 +322,10 @@ def money_cols(c: Ctx, cols: list[tuple[str, str]], sum_word: str) -> list[Col]:
         state = [leaf(k, w, grouped) for k, w in cols if k != "counterpart"]
         counterpart = [leaf(k, w, False) for k, w in cols if k == "counterpart"]
         return [*state, leaf("sum", sum_word, False), *counterpart]
+    if c.header_rows == 3 and grouped and sum_word:
+        # three header rows: 'Kinh phí' over 'Tổng' and 'Trong đó', the latter over the sources
+        top = amount_header(c, pick(c.rng, ("Kinh phí", "Nguồn vốn", "Tổng mức đầu tư")))
+        return [Col("sum", (top, sum_word)), *[Col(k, (top, "Trong đó", w)) for k, w in cols]]
     out = [leaf(k, w, grouped) for k, w in cols]
     if sum_word:
         inside = grouped and c.rng.random() < 0.5
@@ -339,7 +349,7 @@ def build_project_list(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
     """A list of projects: groups by programme (or by source for A/B), subtotals, totals, sum columns."""
     rng = c.rng
     if c.numbering == "ab" and c.sources not in ("single", "support_u"):
-        c.sources = "single"
+        c.numbering = "roman"
     money, sum_word = source_columns(c)
     if c.numbering == "ab":
         money = [(k if k != "plain" else "group_source", w) for k, w in money]
@@ -350,6 +360,8 @@ def build_project_list(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
         cols.append(Col("benef", (pick_word(rng, BENEF_HEADERS, c.off_vocab),)))
     if rng.random() < 0.6:
         cols.append(Col("place", (pick_word(rng, PLACE_HEADERS, c.off_vocab),)))
+    if c.sources == "per_row":
+        cols.append(Col("src", (pick(rng, ("Nguồn vốn", "Nguồn kinh phí", "Nguồn")),)))
     cols += money_cols(c, money, sum_word)
     if c.extras == "pct_note" and any(k == "counterpart" for k, _ in money):
         cols.append(Col("pct", (pick(rng, ("Tỷ lệ hỗ trợ (%)", "Tỷ lệ (%)", "% hỗ trợ/tổng vốn")),)))
@@ -367,14 +379,17 @@ def build_project_list(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
         for program in programs:
             items = [_project(c, program, money, None) for _ in range(rng.randrange(1, 4))]
             wording = pick(rng, PROGRAM_WORDS[program][1 if c.off_vocab else 0])
-            groups.append((pick(rng, GROUP_PREFIX) + wording, program, items))
+            prefix = "" if wording.startswith("Chương trình") else pick(rng, GROUP_PREFIX)
+            groups.append((prefix + wording, program, items))
     grouped = c.numbering in ("roman", "ab", "decimal", "dash")
 
     sheet = Sheet("")
     title_block(c, sheet, len(cols))
     write_header(c, sheet, cols)
     all_items = [it for _, _, items in groups for it in items]
-    total_row = _sum_row(c, cols, all_items, pick(rng, TOTAL_LABELS), money, sum_word)
+    grouped_sums = grouped and c.subtotals != "none"
+    total_label = pick(rng, GRAND_AFTER_SUBTOTALS if grouped_sums else TOTAL_LABELS)
+    total_row = _sum_row(c, cols, all_items, total_label, money, sum_word)
     if c.totals in ("top", "both"):
         sheet.add(total_row)
     n = 0
@@ -396,6 +411,8 @@ def build_project_list(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
                         "dash": "-", "none": None}[c.numbering]
             values: dict[str, Any] = {"stt": stt, "title": item["title"], "benef": item["benef"],
                                       "place": item["place"], "unit": c.unit_word().capitalize()}
+            if "row_source" in item["sources"]:
+                values["src"] = pick(rng, ROW_SOURCE_CELLS[item["sources"]["row_source"]])
             for k, amount in item["amounts"].items():
                 values[k] = c.cell(amount)
             if sum_word:
@@ -439,6 +456,8 @@ def _project(c: Ctx, program: str, money: list[tuple[str, str]], group_source: s
             sources[k] = plain_source(c)
         elif k == "group_source":
             sources[k] = group_source or "unspecified"
+        elif k == "row_source":
+            sources[k] = pick(rng, ("national", "local", "local"))
         else:
             sources[k] = k
     return {"title": pick(rng, PROJECT_TITLES[program]), "benef": pick(rng, BENEFICIARIES), "place": pick(rng, PLACES),
@@ -466,7 +485,7 @@ def _sum_row(c: Ctx, cols: list[Col], items: list[dict[str, Any]], label: str,
 def build_summary(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
     """Programme/content lines with a count column: allocation records with n_projects."""
     rng = c.rng
-    if c.sources == "support_u":
+    if c.sources in ("support_u", "per_row"):
         c.sources = "qd"
     money, sum_word = source_columns(c)
     count_word = pick_word(rng, COUNT_WORDS, c.off_vocab)
@@ -562,6 +581,8 @@ YEARWIDE_TITLES = (
 def build_yearwide(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
     """One column per year ('Năm 2016' … 'Năm 2020' | 'Tổng giai đoạn'): one record per year."""
     rng = c.rng
+    if c.sources == "per_row":
+        c.sources = "qd"
     y0 = pick(rng, (2011, 2016, 2021))
     years = list(range(y0, y0 + 5))
     if c.stage_place == "title":
@@ -1091,7 +1112,7 @@ PARAMS: dict[str, tuple[Any, ...]] = {
     "numbering": ("roman", "ab", "decimal", "dash", "none"),
     "totals": ("top", "bottom", "both", "none"),
     "subtotals": ("rows", "on_group", "none"),
-    "sources": ("qdu", "qd", "single", "single_title", "support_u"),
+    "sources": ("qdu", "qd", "single", "single_title", "support_u", "per_row"),
     "sum_col": ("none", "all", "support"),
     "off_vocab": (True, False, None),
     "extras": ("none", "note", "pct_note"),

@@ -157,6 +157,11 @@ COUNTERPART_WORDS = (("Vốn đối ứng", True), ("Đối ứng", True), ("Kin
                      ("DN đối ứng", False), ("Doanh nghiệp đối ứng", False), ("Đơn vị đối ứng", False),
                      ("Vốn đối ứng của cơ sở", False), ("Kinh phí doanh nghiệp đối ứng", False))
 SOURCE_WORDS = {"national": NATIONAL_WORDS, "local": LOCAL_WORDS, "counterpart": COUNTERPART_WORDS}
+# Short source wordings in a per-row 'Nguồn vốn' column of a project list.
+ROW_SOURCE_CELLS = {
+    "national": ("KCQG", "TW", "NSTW", "Trung ương", "Khuyến công quốc gia"),
+    "local": ("KCĐP", "ĐP", "NSĐP", "Ngân sách tỉnh", "Địa phương", "Khuyến công địa phương"),
+}
 # Row labels of a summary by funding source.
 SOURCE_ROW_WORDS = {
     "national": ("Khuyến công quốc gia", "Kinh phí KCQG", "Ngân sách Trung ương (KCQG)", "Nguồn TW"),
@@ -186,7 +191,8 @@ STT_HEADERS = ("STT", "TT", "Số TT")
 PCT_HEADERS = ("Tỷ lệ (%)", "So sánh (%)", "Tỷ lệ TH/KH (%)", "So sánh TH/KH", "% so KH")
 NOTE_HEADERS = ("Ghi chú", "Ghi chú ")
 TOTAL_LABELS = ("Tổng cộng", "TỔNG CỘNG", "Tổng số", "Cộng", "Tổng số kinh phí", "Tổng")
-SUBTOTAL_LABELS = ("Cộng", "Cộng nhóm", "Tổng")
+SUBTOTAL_LABELS = ("Cộng", "Cộng nhóm", "Cộng:")
+GRAND_AFTER_SUBTOTALS = ("Tổng cộng", "TỔNG CỘNG", "Tổng số", "Tổng cộng toàn tỉnh")
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
