@@ -7,12 +7,15 @@ record. One ingest call reads the whole folder; the printed table is the worklis
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from zoo.generate import all_layouts, write_layout
-from zoo.judge import WRONG, Verdict, judge, table_text
+from zoo.judge import WRONG, Verdict, context_overrides, judge, table_text
+from zoo.parts import UNITS, Layout
 
 from analysis.ingest import ingest
 
@@ -26,15 +29,10 @@ def test_zoo_has_sixty_distinct_layouts() -> None:
     assert len({lay.file_name for lay in LAYOUTS}) == len(LAYOUTS)
 
 
-@pytest.fixture(scope="module")
-def zoo_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]:
-    """Write every layout into one folder, ingest it once, judge each file."""
-    folder: Path = tmp_path_factory.mktemp("zoo") / "raw"
-    folder.mkdir()
-    for lay in LAYOUTS:
-        write_layout(lay, folder)
-    out = folder.parent / "out"
-    result = ingest([folder], out_dir=out, jobs=0, cache=False, write=False, progress=False)
+def _read(folder: Path, ignore: dict[str, set[str]] | None = None) -> dict[str, Verdict]:
+    """One ingest call over the folder, one verdict per layout."""
+    result = ingest([folder], out_dir=folder.parent / f"{folder.name}-out", jobs=0, cache=False, write=False,
+                    progress=False)
     table, rejects = result.table, result.rejects
     # labels are relative to the folder's parent ("raw/<file>"): match on the file name
     reports: dict[str, dict[str, Any]] = {Path(f["path"]).name: f for f in result.report["files"]}
@@ -44,8 +42,51 @@ def zoo_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]
     for lay in LAYOUTS:
         mine = table[(names == lay.file_name).to_numpy()]
         rej = rejects[(rej_names == lay.file_name).to_numpy()] if rej_names is not None else rejects
-        verdicts[lay.id] = judge(lay, mine, rej, reports.get(lay.file_name))
-    print("\n" + table_text(list(verdicts.values())))
+        skip = (ignore or {}).get(lay.id, set())
+        verdicts[lay.id] = judge(lay, mine, rej, reports.get(lay.file_name), skip)
+    return verdicts
+
+
+def _printed_numbers(lay: Layout) -> set[float]:
+    """Every number printed in the layout's cells: numbers, Vietnamese text '1.234,5', text with a unit."""
+    out: set[float] = set()
+    for sheet in lay.sheets:
+        for row in sheet.rows:
+            for v in row:
+                if isinstance(v, int | float):
+                    out.add(float(v))
+                elif isinstance(v, str):
+                    m = re.fullmatch(r"\s*([\d.]+(?:,\d+)?)\s*[^\d]*", v)
+                    if m:
+                        out.add(float(m.group(1).replace(".", "").replace(",", ".")))
+    return out
+
+
+def test_zoo_truth_is_what_the_files_print() -> None:
+    """A guard on the generator, not the reader: every true amount is printed in the file in its declared unit."""
+    for lay in LAYOUTS:
+        printed = _printed_numbers(lay)
+        per = UNITS[lay.unit][0]
+        missing = [t.amount_vnd for t in lay.truth if t.amount_vnd / per not in printed]
+        assert not missing, f"{lay.id}: {missing[:3]} not printed in {lay.unit}"
+
+
+@pytest.fixture(scope="module")
+def zoo_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]:
+    """Write every layout into one folder, ingest it once, judge each file; then read a copy once more with
+    each file's sheet-level context in khuyencong.yaml (printed only: it shows what is wrong besides context)."""
+    base = tmp_path_factory.mktemp("zoo")
+    folder, given_folder = base / "raw", base / "given"
+    folder.mkdir()
+    given_folder.mkdir()
+    for lay in LAYOUTS:
+        write_layout(lay, folder)
+        write_layout(lay, given_folder)
+    overrides, ignore = context_overrides(LAYOUTS)
+    (given_folder / "khuyencong.yaml").write_text(yaml.safe_dump(overrides, allow_unicode=True), encoding="utf-8")
+    verdicts = _read(folder)
+    given = _read(given_folder, ignore)
+    print("\n" + table_text(list(verdicts.values()), given))
     return verdicts
 
 

@@ -56,6 +56,7 @@ from .parts import (
     Layout,
     Sheet,
     amount_cell,
+    in_unit,
     pick,
     pick_word,
     project_amount,
@@ -869,7 +870,7 @@ def form_sct_funding(lid: str, unit: str, province: str | None, fmt: str) -> Lay
     desc = (f"real form: SCT 'BÁO CÁO KINH PHÍ KHUYẾN CÔNG', unit column '{unit_word}', total row above 24 content "
             f"lines, Năm {year} over KCĐP|KCQG, no stage word" + ("" if province else ", no province"))
     return Layout(lid, desc, {"form": "sct_funding", "unit": unit, "prov": str(bool(province)), "fmt": fmt},
-                  f"{lid} Baocaokinhphikhuyencong.{fmt}", [sheet], truth, province, fmt)
+                  f"{lid} Baocaokinhphikhuyencong.{fmt}", [sheet], truth, province, fmt, unit=unit)
 
 
 def form_budget_columns(lid: str) -> Layout:
@@ -938,7 +939,7 @@ def form_sct_projects(lid: str) -> Layout:
             truth.append(Expected(2023, "unspecified", "", "counterpart", program, "project", cp, 1))
     return Layout(lid, "real form: SCT system project export — Nguồn vốn column per row, Tổng kinh phí = KC hỗ trợ + "
                   "DN đối ứng (a check), dates as text, amounts in đồng, no stage word",
-                  {"form": "sct_projects"}, f"{lid} DeAnKhuyenCong.xlsx", [sheet], truth, "Tây Ninh")
+                  {"form": "sct_projects"}, f"{lid} DeAnKhuyenCong.xlsx", [sheet], truth, "Tây Ninh", unit="dong")
 
 
 def form_issue_list(lid: str) -> Layout:
@@ -970,14 +971,14 @@ def form_issue_list(lid: str) -> Layout:
     for gi, (p, label, items) in enumerate(groups):
         sheet.add([ROMAN[gi], label.upper()])
         for j, (title, benef, place, q, d, u) in enumerate(items):
-            sheet.add([j + 1, title, benef, place, q + d + u, q or None, d or None, u or None, None])
+            sheet.add([j + 1, title, benef, place, *[in_unit(v, "trieu") or None for v in (q + d + u, q, d, u)], None])
             for s, v in (("national", q), ("local", d), ("counterpart", u)):
                 if v:
                     truth.append(Expected(2023, "unspecified", "", s, p, "project", v, 1))
         sq, sd, su = sums(items)
-        sheet.add([None, "Cộng", None, None, sq + sd + su, sq or None, sd or None, su or None])
+        sheet.add([None, "Cộng", None, None, *[in_unit(v, "trieu") or None for v in (sq + sd + su, sq, sd, su)]])
     gq, gd, gu = sums(allitems)
-    sheet.add([None, "TỔNG CỘNG", None, None, gq + gd + gu, gq, gd, gu])
+    sheet.add([None, "TỔNG CỘNG", None, None, *[in_unit(v, "trieu") for v in (gq + gd + gu, gq, gd, gu)]])
     return Layout(lid, "issue's plain list: DANH MỤC ĐỀ ÁN KHUYẾN CÔNG NĂM 2023, one header row with Tổng kinh phí "
                   "check column, Roman groups + 'Cộng' subtotals + grand total, no stage word",
                   {"form": "issue_list"}, f"{lid} Danh muc de an 2023.xlsx", [sheet], truth, "Quảng Nam")
@@ -1004,7 +1005,7 @@ def form_results_report(lid: str) -> Layout:
             n += 1
         sheet.add([None if sub else n, text, unit, rng.randrange(0, 40), rng.randrange(5, 300)])
     national, local = project_amount(rng, 800, 3000), project_amount(rng, 1000, 3000)
-    sheet.add([n + 1, "Kinh phí thực hiện", "Triệu đồng", national, local])
+    sheet.add([n + 1, "Kinh phí thực hiện", "Triệu đồng", in_unit(national, "trieu"), in_unit(local, "trieu")])
     truth = [Expected(2022, "actual", "executed", "national", "", "allocation", national, None),
              Expected(2022, "actual", "executed", "local", "", "allocation", local, None)]
     return Layout(lid, "real form: SCT 'BÁO CÁO KẾT QUẢ CÔNG TÁC KHUYẾN CÔNG' — indicators in người/mô hình/cơ sở "
@@ -1080,7 +1081,7 @@ def form_two_sheets(lid: str) -> Layout:
         sheets.append(sheet)
     return Layout(lid, "two sheets 'Kế hoạch' / 'Thực hiện', same neutral title (KCĐP): stage only in the sheet names, "
                   "amounts in nghìn đồng", {"form": "two_sheets"}, f"{lid} De an KCDP {y}.xlsx", sheets, truth,
-                  "Lâm Đồng")
+                  "Lâm Đồng", unit="nghin")
 
 
 def forms() -> list[Layout]:
@@ -1158,7 +1159,7 @@ def composed() -> list[Layout]:
         assert key not in seen, lid
         seen.add(key)
         layouts.append(Layout(lid, describe(c), parts, file_name(c, lid), [sheet], truth, c.truth_province, c.fmt,
-                              ";" if rng.random() < 0.5 else ","))
+                              ";" if rng.random() < 0.5 else ",", c.unit))
     return layouts
 
 

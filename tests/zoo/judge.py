@@ -142,13 +142,45 @@ def first_difference(want: list[dict[str, Any]], got: list[dict[str, Any]], fiel
     return "; ".join(_key_diffs(want, got, fields, 2))
 
 
-def judge(layout: Layout, table: pd.DataFrame, rejects: pd.DataFrame, file_report: dict[str, Any] | None) -> Verdict:
-    """Verdict for one layout from its rows of the tidy table, its rejects and its file report."""
+def context_overrides(layouts: list[Layout]) -> tuple[dict[str, Any], dict[str, set[str]]]:
+    """khuyencong.yaml content that hands the reader each layout's sheet-level context, and per layout the
+    fields then left out of the comparison.
+
+    Why: a sheet rejected for want of a stage or year hides every structural fault behind it. Read once more
+    with the context given (only fields with one value across the layout's truth; an unspecified stage is
+    given as 'plan', a missing year as 2000), the second verdict tells what is wrong *besides* the context.
+    """
+    entries, ignore = [], {}
+    for lay in layouts:
+        entry: dict[str, Any] = {"match": lay.file_name}
+        skip = {"province"}
+        entry["province"] = lay.province or "Hà Nội"
+        stages = {t.stage for t in lay.truth}
+        years = {t.year for t in lay.truth}
+        if len(stages) == 1:
+            stage = stages.pop()
+            entry["stage"] = stage if stage != "unspecified" else "plan"
+            if stage == "unspecified":
+                skip |= {"stage", "phase"}
+        if len(years) == 1:
+            year = years.pop()
+            entry["year"] = year or 2000
+            if year is None:
+                skip.add("year")
+        entries.append(entry)
+        ignore[lay.id] = skip
+    return {"files": entries}, ignore
+
+
+def judge(layout: Layout, table: pd.DataFrame, rejects: pd.DataFrame, file_report: dict[str, Any] | None,
+          ignore: frozenset[str] | set[str] = frozenset()) -> Verdict:
+    """Verdict for one layout from its rows of the tidy table, its rejects and its file report
+    (``ignore``: fields left out, for the read with the context given)."""
     # phase is compared once the table has the column, and only where every truth record settles it
     with_phase = "phase" in table.columns and all(t.phase is not None for t in layout.truth)
-    fields = FIELDS + (("phase",) if with_phase else ())
-    want = _truth_rows(layout.truth)
-    got = _table_rows(table, with_phase)
+    fields = tuple(f for f in FIELDS + (("phase",) if with_phase else ()) if f not in ignore)
+    want = [{k: v for k, v in r.items() if k not in ignore} for r in _truth_rows(layout.truth)]
+    got = [{k: v for k, v in r.items() if k not in ignore} for r in _table_rows(table, with_phase)]
     n_rej = len(rejects)
     reasons = Counter(str(x) for x in rejects["reason"]) if n_rej else Counter()
     rej_note = ""
@@ -160,7 +192,7 @@ def judge(layout: Layout, table: pd.DataFrame, rejects: pd.DataFrame, file_repor
 
     diffs = []
     provinces = {(_na(p) or None) for p in table["province"]} if len(table) else set()
-    if got and provinces != {layout.province}:
+    if got and "province" not in ignore and provinces != {layout.province}:
         diffs.append(f"province want {layout.province!r} got {sorted(map(str, provinces))}")
     sums_equal = _sums(want, fields) == _sums(got, fields)
     if not sums_equal:
@@ -186,13 +218,23 @@ def judge(layout: Layout, table: pd.DataFrame, rejects: pd.DataFrame, file_repor
     return Verdict(layout, EXACT, "", len(got), n_rej)
 
 
-def table_text(verdicts: list[Verdict]) -> str:
-    """The printed summary: one line per layout and the counts per verdict."""
-    lines = [f"{'id':4} {'result':15} {'rec':>4} {'rej':>4}  description  ||  first difference"]
+def table_text(verdicts: list[Verdict], given: dict[str, Verdict] | None = None) -> str:
+    """The printed summary: one line per layout, its first difference, and (``given``) the verdict of the
+    read with the sheet-level context handed over — what remains wrong in the structure."""
+    lines = [f"{'id':4} {'result':15} {'rec':>4} {'rej':>4}  description  ||  first difference"
+             + ("  ||  with context given" if given else "")]
     for v in verdicts:
-        lines.append(f"{v.layout.id:4} {v.result:15} {v.records:4d} {v.rejects:4d}  {v.layout.description}"
-                     + (f"  ||  {v.difference}" if v.difference else ""))
+        line = f"{v.layout.id:4} {v.result:15} {v.records:4d} {v.rejects:4d}  {v.layout.description}"
+        line += f"  ||  {v.difference or '–'}"
+        if given and v.layout.id in given:
+            g = given[v.layout.id]
+            line += f"  ||  {g.result}" + (f": {g.difference}" if g.result == WRONG else "")
+        lines.append(line)
     counts = Counter(v.result for v in verdicts)
     lines.append(f"\n{len(verdicts)} layouts: {counts.get(EXACT, 0)} exact, {counts.get(WARN, 0)} exact with warnings, "
                  f"{counts.get(WRONG, 0)} wrong")
+    if given:
+        g_counts = Counter(v.result for v in given.values())
+        lines.append(f"with the sheet-level context given (khuyencong.yaml): {g_counts.get(EXACT, 0)} exact, "
+                     f"{g_counts.get(WARN, 0)} exact with warnings, {g_counts.get(WRONG, 0)} wrong")
     return "\n".join(lines)

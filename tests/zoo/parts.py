@@ -307,6 +307,7 @@ class Layout:
     province: str | None
     fmt: str = "xlsx"
     csv_sep: str = ","
+    unit: str = "trieu"  # the unit the sheet declares (key of UNITS)
 
     def key(self) -> tuple[tuple[str, str], ...]:
         return tuple(sorted(self.parts.items()))
