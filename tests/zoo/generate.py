@@ -729,7 +729,7 @@ def build_plan_actual(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
                   "pct": pct if rng.random() < 0.6 else f"{vn_number(pct, 1)}%"}
         sheet.add(body_row(cols, values))
         year = y if c.year_place != "none" else None
-        src = "unspecified"
+        src = "local" if c.sources == "single_title" else "unspecified"
         truth.append(Expected(year, plan_stage, plan_phase, src, p, "allocation", plan, n_plan if with_counts else None))
         truth.append(Expected(year, act_stage, act_phase, src, p, "allocation", act, n_act if with_counts else None))
     if c.totals in ("bottom", "both"):
@@ -743,6 +743,7 @@ def build_plan_actual(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
 def build_source_summary(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
     """Rows are funding sources (KCQG / KCĐP / đối ứng) with counts: allocation records, no programme."""
     rng = c.rng
+    c.sources = "rows"  # the rows name the sources: no source in the title
     count_word = pick_word(rng, COUNT_WORDS, c.off_vocab)
     amount_word = amount_header(c, pick(rng, ("Kinh phí", "Số tiền", "Tổng kinh phí")))
     cols = [Col("stt", (pick(rng, STT_HEADERS),)), Col("title", (pick(rng, ("Nguồn kinh phí", "Nguồn vốn", "Nội dung")),)),
