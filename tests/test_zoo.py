@@ -11,10 +11,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import yaml
 from zoo.generate import all_layouts, write_layout
-from zoo.judge import WRONG, Verdict, context_overrides, judge, table_text
+from zoo.judge import EXACT, WRONG, Verdict, context_overrides, judge, table_text
 from zoo.parts import UNITS, Layout
 
 from analysis.ingest import ingest
@@ -99,3 +100,27 @@ def test_zoo_every_layout_exact(zoo_verdicts: dict[str, Verdict]) -> None:
 def test_zoo_layout(zoo_verdicts: dict[str, Verdict], lid: str) -> None:
     verdict = zoo_verdicts[lid]
     assert verdict.result != WRONG, f"{lid} ({verdict.layout.description}): {verdict.difference}"
+
+
+def _table_from_truth(lay: Layout, phase: bool) -> pd.DataFrame:
+    """What a perfect reader would write for the layout (year and n_projects nullable, province '' when unknown)."""
+    rows = [{"year": t.year, "province": lay.province or "", "stage": t.stage, "funding_source": t.funding_source,
+             "program": t.program, "record_type": t.record_type, "amount_vnd": t.amount_vnd,
+             "n_projects": t.n_projects, **({"phase": t.phase or ""} if phase else {})} for t in lay.truth]
+    frame = pd.DataFrame(rows)
+    frame["year"] = frame["year"].astype("Int64")
+    frame["n_projects"] = frame["n_projects"].astype("Int64")
+    return frame
+
+
+@pytest.mark.parametrize("phase", [False, True])
+def test_judge_accepts_the_truth_and_catches_a_moved_amount(phase: bool) -> None:
+    """A guard on the judge: the truth itself is exact (with or without a phase column), and one record filed
+    under the other stage is caught."""
+    empty = pd.DataFrame(columns=["reason"])
+    for lay in LAYOUTS:
+        table = _table_from_truth(lay, phase)
+        assert judge(lay, table, empty, None).result == EXACT, lay.id
+        moved = table.copy()
+        moved.loc[0, "stage"] = "plan" if moved.loc[0, "stage"] != "plan" else "actual"
+        assert judge(lay, moved, empty, None).result == WRONG, lay.id

@@ -31,7 +31,7 @@ class Verdict:
 
 def _na(value: Any) -> Any:
     """None for every missing value (None, NaN, pd.NA, ''), so NA-aware equality is plain equality."""
-    if value is None or value == "":
+    if value is None or value is pd.NA or (isinstance(value, str) and value == ""):
         return None
     try:
         if pd.isna(value):
