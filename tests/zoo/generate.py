@@ -1085,6 +1085,42 @@ def form_two_sheets(lid: str) -> Layout:
                   "Lâm Đồng", unit="nghin")
 
 
+# Field names of the seeded 'lĩnh vực' of a public khuyến công workflow system, the unambiguous ones only.
+WORKFLOW_FIELDS = (
+    ("Đào tạo nghề, truyền nghề và phát triển nhân lực", "training"),
+    ("Xây dựng mô hình trình diễn kỹ thuật, chuyển giao công nghệ và ứng dụng máy móc", "demonstration"),
+    ("Phát triển sản phẩm công nghiệp nông thôn tiêu biểu", "products"),
+    ("Tư vấn, trợ giúp các cơ sở CNNT", "consulting"),
+    ("Nâng cao năng lực quản lý cho các cơ sở CNNT", "management"),
+    ("Hỗ trợ phát triển hạ tầng cụm công nghiệp", "cooperation"),
+    ("Các chương trình khuyến công khác", "other"),
+)
+
+
+def form_workflow_export(lid: str) -> Layout:
+    """A workflow system's raw export (MiniExcel of an anonymous object list): no title block, the header row
+    is the property names ('STT | TenDeAn | LinhVuc | DonViThuHuong | KinhPhiDuKien | ThoiGianThucHien |
+    TrangThai'), amounts in đồng as decimals, the year only in the file name 'BaoCao_TT34_Nam_2023'."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y = 2023
+    sheet = Sheet("Sheet1")
+    sheet.add(["STT", "TenDeAn", "LinhVuc", "DonViThuHuong", "KinhPhiDuKien", "ThoiGianThucHien", "TrangThai"])
+    truth = []
+    for i in range(rng.randrange(7, 11)):
+        field_name, program = pick(rng, WORKFLOW_FIELDS)
+        title = pick(rng, PROJECT_TITLES[program]) if program in PROJECT_TITLES else "Hỗ trợ khác cho cơ sở CNNT"
+        amount = project_amount(rng, 50, 1500)
+        start, end = f"{rng.randrange(1, 28):02d}/0{rng.randrange(1, 6)}/{y}", f"{rng.randrange(1, 28):02d}/1{rng.randrange(0, 3)}/{y}"
+        status = pick(rng, ("DaPheDuyet", "DangThucHien", "DaNghiemThu", "DaQuyetToan"))
+        sheet.add([i + 1, title, field_name, pick(rng, BENEFICIARIES), float(amount), f"{start} - {end}", status])
+        # 'KinhPhiDuKien' = the expected (planned) cost; the per-row status leaves the phase open
+        truth.append(Expected(y, "plan", None, "unspecified", program, "project", amount, 1))
+    return Layout(lid, "real form: workflow-system export (MiniExcel) — header row of property names "
+                  "(TenDeAn, LinhVuc, KinhPhiDuKien …), no title block, đồng as decimals, status enum per row, "
+                  "year only in the file name", {"form": "workflow_export"}, f"{lid} BaoCao_TT34_Nam_{y}.xlsx",
+                  [sheet], truth, None, unit="dong")
+
+
 def forms() -> list[Layout]:
     return [
         form_sct_funding("f01", "trieu", "Tây Ninh", "xlsx"),
@@ -1096,6 +1132,7 @@ def forms() -> list[Layout]:
         form_results_report("f07"),
         form_source_plan_actual("f08"),
         form_two_sheets("f09"),
+        form_workflow_export("f10"),
     ]
 
 
