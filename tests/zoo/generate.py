@@ -260,7 +260,7 @@ def line_stt(numbering: str, i: int) -> Any:
     if numbering == "roman":
         return ROMAN[i]
     if numbering == "ab":
-        return "ABCDEFGHIK"[i]
+        return "abcdeghik"[i]  # lettered lines (a, b, c …) of one level, no children
     if numbering == "decimal":
         return str(i + 1) if i % 2 else i + 1
     return "-" if numbering == "dash" else None

@@ -141,9 +141,10 @@ BENEFICIARIES: tuple[str, ...] = (
     "Hộ kinh doanh Ngọc Lan", "Công ty TNHH MTV Đại Thành", "HTX Dệt Hòa An", "Cơ sở Gốm Thanh Hà",
     "Doanh nghiệp tư nhân Kim Hoa", "Công ty TNHH Sản xuất Trường Sơn", "Cơ sở mộc Đức Tín", "HTX Chè Tân Cương",
 )
+# Places that name no province (the province of a layout is stated, or not, by its title block and names only).
 PLACES: tuple[str, ...] = (
-    "Huyện Đại Lộc", "Thị xã Điện Bàn", "Huyện Thăng Bình", "Huyện Duy Xuyên", "Huyện Núi Thành", "Toàn tỉnh",
-    "Huyện Phú Ninh", "Huyện Quế Sơn",
+    "Xã Hòa Bình", "Xã Tân Thành", "Thị trấn huyện lỵ", "Xã Đông Hưng", "Cụm công nghiệp số 1", "Toàn tỉnh",
+    "Các huyện, thị xã", "Xã Minh Tân",
 )
 
 # Source wordings: (header or row wording, funding_source, in vocab/?)
