@@ -148,7 +148,12 @@ def title_block(c: Ctx, sheet: Sheet, ncols: int, neutral: str | None = None, pe
         agency1 = f"UBND TỈNH {c.province.upper()}"
     else:
         agency1 = pick(rng, ("SỞ CÔNG THƯƠNG", "TRUNG TÂM KHUYẾN CÔNG", ""))
-    agency2 = "SỞ CÔNG THƯƠNG" if c.province_place == "agency" else pick(rng, ("", "Trung tâm Khuyến công"))
+    if c.province_place == "agency":
+        agency2 = "SỞ CÔNG THƯƠNG"
+    else:
+        agency2 = pick(rng, ("", "Trung tâm Khuyến công", "Phòng Nghiệp vụ"))
+        if agency1.startswith("TRUNG TÂM") and agency2.startswith("Trung tâm"):
+            agency2 = ""
     motto = rng.random() < 0.6
     row1 = [agency1] + [None] * (ncols - 1)
     row2 = [agency2] + [None] * (ncols - 1)
@@ -607,8 +612,13 @@ def build_yearwide(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
                 cols.append(Col(f"{y}:{s}", (amount_header(c, label),)))
     sum_label = pick(rng, ("Tổng giai đoạn", f"Tổng {y0}-{y0 + 4}", "Cộng", "Tổng cộng"))
     with_sum = c.sum_col != "none" or rng.random() < 0.5
+    c.sum_col = "all" if with_sum else "none"  # the period column sums every year (and source) of its line
     if with_sum:
         cols.append(Col("sum", (amount_header(c, sum_label),)))
+    if c.extras == "pct_note":
+        cols.append(Col("pct", (pick(rng, ("Tỷ trọng (%)", "Tỷ lệ (%)", "Cơ cấu (%)")),)))
+    if c.stage_place == "refline":  # a decision of the year before the period, not of a random year
+        c.stage_text = c.stage_text.replace(f"/{c.year}", f"/{y0 - 1}")
     if c.extras != "none":
         cols.append(Col("note", (pick(rng, NOTE_HEADERS),)))
 
@@ -642,6 +652,7 @@ def build_yearwide(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
              **{k: c.cell(v) for k, v in grand.items()}}
     if with_sum:
         total["sum"] = c.cell(sum(grand.values()))
+    total["pct"] = 100
     if c.totals in ("top", "both"):
         sheet.add(body_row(cols, total))
     truth: list[Expected] = []
@@ -651,6 +662,7 @@ def build_yearwide(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
         values.update({k: c.cell(v) for k, v in amounts.items()})
         if with_sum:
             values["sum"] = c.cell(sum(amounts.values()))
+        values["pct"] = round(100 * sum(amounts.values()) / sum(grand.values()), 1)
         sheet.add(body_row(cols, values))
         for k, v in amounts.items():
             y, s = k.split(":")
