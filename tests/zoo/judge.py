@@ -160,8 +160,9 @@ def context_overrides(layouts: list[Layout]) -> tuple[dict[str, Any], dict[str, 
         if len(stages) == 1:
             stage = stages.pop()
             entry["stage"] = stage if stage != "unspecified" else "plan"
+            skip.add("phase")  # a stage handed over in khuyencong.yaml carries no phase wording
             if stage == "unspecified":
-                skip |= {"stage", "phase"}
+                skip.add("stage")
         if len(years) == 1:
             year = years.pop()
             entry["year"] = year or 2000
