@@ -457,6 +457,9 @@ def _project(c: Ctx, program: str, money: list[tuple[str, str]], group_source: s
         amounts[k] = project_amount(rng, 50, 1000)
     if "counterpart" in keys and (program == "demonstration" or rng.random() < 0.4):
         amounts["counterpart"] = project_amount(rng, 100, 3000)
+        if program == "demonstration":  # a demonstration model gets at most 30 % of its cost (TT 28/2018)
+            support = sum(v for k, v in amounts.items() if k != "counterpart")
+            amounts["counterpart"] = max(amounts["counterpart"], -(-support * 7 // 3 // (10 * TRIEU)) * 10 * TRIEU)
     for k in amounts:
         if k == "plain":
             sources[k] = plain_source(c)
@@ -973,6 +976,8 @@ def form_issue_list(lid: str) -> Layout:
             q = project_amount(rng, 100, 900) if p == "demonstration" and rng.random() < 0.5 else 0
             d = project_amount(rng, 50, 600) if not q or rng.random() < 0.3 else 0
             u = project_amount(rng, 200, 3000) if p == "demonstration" else 0
+            if u:  # at most 30 % of the cost is support
+                u = max(u, -(-(q + d) * 7 // 3 // (10 * TRIEU)) * 10 * TRIEU)
             items.append((pick(rng, PROJECT_TITLES[p]), pick(rng, BENEFICIARIES), pick(rng, PLACES), q, d, u))
         groups.append((p, pick(rng, PROGRAM_WORDS[p][0]), items))
 
