@@ -1138,6 +1138,67 @@ def form_workflow_export(lid: str) -> Layout:
                   [sheet], truth, None, unit="dong")
 
 
+def form_indicator_blocks(lid: str) -> Layout:
+    """Results by indicator, a block per programme: '- Số đề án | Đề án' and '- Kinh phí | Triệu đồng' rows under
+    each Roman group, columns 'Kế hoạch' | 'Thực hiện' | 'Tỷ lệ (%)'; the unit column says which row is money."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y = 2021
+    sheet = Sheet("Bieu 2")
+    sheet.add(["UBND TỈNH HÀ TĨNH"])
+    sheet.add(["SỞ CÔNG THƯƠNG"])
+    sheet.blank()
+    sheet.add([f"KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU KHUYẾN CÔNG NĂM {y}"], merge_to=6)
+    sheet.blank()
+    sheet.add(["TT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch", "Thực hiện", "Tỷ lệ (%)"])
+    truth = []
+    programs = ("training", "demonstration", "products", "information", "capacity")
+    for i, p in enumerate(programs):
+        n_plan = rng.randrange(2, 9)
+        n_act = max(1, n_plan - rng.randrange(0, 2))
+        plan = n_plan * project_amount(rng, 50, 300)
+        act = plan - rng.randrange(0, 4) * 10 * TRIEU
+        sheet.add([ROMAN[i], pick(rng, PROGRAM_WORDS[p][0]).upper()])
+        sheet.add(["-", "Số đề án", "Đề án", n_plan, n_act, round(100 * n_act / n_plan, 1)])
+        sheet.add(["-", "Kinh phí", "Triệu đồng", in_unit(plan, "trieu"), in_unit(act, "trieu"),
+                   round(100 * act / plan, 1)])
+        if p == "training":
+            sheet.add(["-", "Số học viên", "Người", rng.randrange(60, 300), rng.randrange(60, 300), None])
+        truth.append(Expected(y, "plan", "", "unspecified", p, "allocation", plan, n_plan))
+        truth.append(Expected(y, "actual", "executed", "unspecified", p, "allocation", act, n_act))
+    return Layout(lid, "indicator blocks: per Roman programme group a '- Số đề án | Đề án' row and a '- Kinh phí | "
+                  "Triệu đồng' row (plus 'Số học viên | Người'), columns Kế hoạch | Thực hiện | Tỷ lệ (%)",
+                  {"form": "indicator_blocks"}, f"{lid} Chi tieu KC {y}.xlsx", [sheet], truth, "Hà Tĩnh")
+
+
+def form_with_guide_sheet(lid: str) -> Layout:
+    """A data sheet followed by a 'Hướng dẫn' sheet of instructions with dates, a stage word and numbers: the
+    guide is never data."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y = 2024
+    data = Sheet("Danh muc")
+    data.add(["SỞ CÔNG THƯƠNG TỈNH BẮC GIANG"])
+    data.add([f"DANH MỤC ĐỀ ÁN KHUYẾN CÔNG QUỐC GIA NĂM {y}"], merge_to=5)
+    data.add([None, None, None, "ĐVT: triệu đồng"])
+    data.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí KCQG", "Ghi chú"])
+    truth = []
+    total = 0
+    for i in range(4):
+        p = pick(rng, ("demonstration", "products", "training"))
+        amount = project_amount(rng, 100, 900)
+        total += amount
+        data.add([i + 1, pick(rng, PROJECT_TITLES[p]), pick(rng, BENEFICIARIES), in_unit(amount, "trieu"), None])
+        truth.append(Expected(y, "unspecified", "", "national", p, "project", amount, 1))
+    data.add([None, "Tổng cộng", None, in_unit(total, "trieu"), None])
+    guide = Sheet("Hướng dẫn")
+    guide.add(["HƯỚNG DẪN LẬP BIỂU"])
+    guide.add(["1", "Các đơn vị gửi kế hoạch năm sau trước ngày 15/7"])
+    guide.add(["2", "Mức hỗ trợ tối đa cho mô hình trình diễn", 1000, "triệu đồng"])
+    guide.add(["3", "Số đề án tối đa mỗi cơ sở", 2])
+    return Layout(lid, "data sheet (KCQG list, no stage word) followed by a 'Hướng dẫn' sheet with a stage word, a "
+                  "ceiling '1000 triệu đồng' and counts — the guide is never data",
+                  {"form": "guide_sheet"}, f"{lid} DM KCQG {y}.xlsx", [data, guide], truth, "Bắc Giang")
+
+
 def forms() -> list[Layout]:
     return [
         form_sct_funding("f01", "trieu", "Tây Ninh", "xlsx"),
@@ -1150,6 +1211,8 @@ def forms() -> list[Layout]:
         form_source_plan_actual("f08"),
         form_two_sheets("f09"),
         form_workflow_export("f10"),
+        form_indicator_blocks("f11"),
+        form_with_guide_sheet("f12"),
     ]
 
 
