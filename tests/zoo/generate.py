@@ -620,8 +620,10 @@ def build_yearwide(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
         cols.append(Col("sum", (amount_header(c, sum_label),)))
     if c.extras == "pct_note":
         cols.append(Col("pct", (pick(rng, ("Tỷ trọng (%)", "Tỷ lệ (%)", "Cơ cấu (%)")),)))
-    if c.stage_place == "refline":  # a decision of the year before the period, not of a random year
-        c.stage_text = c.stage_text.replace(f"/{c.year}", f"/{y0 - 1}")
+    if c.stage_place == "refline":  # a plan decided the year before the period, a settlement after it
+        c.stage_text = c.stage_text.replace(f"/{c.year}", f"/{y0 - 1 if c.stage == 'plan' else y0 + 5}")
+    if c.stage_place == "sheet":  # the sheet name of a five-year table names no single year
+        c.stage_text = c.stage_text.replace(str(c.year), "").strip()
     if c.extras != "none":
         cols.append(Col("note", (pick(rng, NOTE_HEADERS),)))
 
