@@ -357,6 +357,8 @@ def build_project_list(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
     if c.numbering == "ab" and c.sources not in ("single", "support_u"):
         c.numbering = "roman"
     money, sum_word = source_columns(c)
+    if not sum_word:
+        c.sum_col = "none"  # one amount column: nothing to sum (the description says what was written)
     if c.numbering == "ab":
         money = [(k if k != "plain" else "group_source", w) for k, w in money]
     cols = [Col("stt", (pick(rng, STT_HEADERS),)), Col("title", (pick_word(rng, TITLE_HEADERS, c.off_vocab),))]
@@ -497,12 +499,15 @@ def build_summary(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
     if c.sources in ("support_u", "per_row"):
         c.sources = "qd"
     money, sum_word = source_columns(c)
+    if not sum_word:
+        c.sum_col = "none"
     count_word = pick_word(rng, COUNT_WORDS, c.off_vocab)
     per_source_counts = c.header_rows >= 2 and c.sources == "qd" and rng.random() < 0.4
     cols = [Col("stt", (pick(rng, STT_HEADERS),)), Col("title", (pick_word(rng, CONTENT_HEADERS, c.off_vocab),))]
     if c.unit_place == "column":
         cols.append(Col("unit", ("Đơn vị tính",)))
     if per_source_counts:
+        c.sum_col = "none"  # {count, amount} pairs per source: no sum column in this shape
         for key, word in money:
             cols.append(Col(f"n_{key}", (word, count_word)))
             cols.append(Col(key, (word, amount_header(c, pick(rng, ("Kinh phí", "Số tiền"))))))
