@@ -1344,17 +1344,16 @@ def truth_json(layouts: list[Layout]) -> dict[str, Any]:
 
 
 def write_zoo(out: Path) -> list[Layout]:
-    """Write every layout into ``out`` (one folder) plus truth.json beside it."""
+    """Write every layout into ``out`` (one folder, as an analyst's data/raw would be)."""
     out.mkdir(parents=True, exist_ok=True)
     layouts = all_layouts()
     for lay in layouts:
         write_layout(lay, out)
-    (out.parent / f"{out.name}_truth.json").write_text(
-        json.dumps(truth_json(layouts), ensure_ascii=False, indent=1), encoding="utf-8")
     return layouts
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m tests.zoo.generate OUT_DIR``: OUT_DIR/files/* and OUT_DIR/truth.json, for inspection."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
         print("usage: python -m tests.zoo.generate OUT_DIR", file=sys.stderr)
@@ -1362,7 +1361,6 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args[0])
     layouts = write_zoo(out / "files")
     (out / "truth.json").write_text(json.dumps(truth_json(layouts), ensure_ascii=False, indent=1), encoding="utf-8")
-    (out / "files_truth.json").unlink(missing_ok=True)
     print(f"{len(layouts)} layouts written to {out / 'files'}; truth in {out / 'truth.json'}")
     return 0
 
