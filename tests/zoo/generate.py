@@ -199,7 +199,9 @@ def sheet_name(c: Ctx) -> str:
     return pick(c.rng, ("Sheet1", "Biểu 01", "Phụ lục", "Tong hop", "DM de an", "Biểu số 2"))
 
 
-def file_name(c: Ctx, lid: str) -> str:
+def file_name(c: Ctx, lid: str, sheet: str = "") -> str:
+    """The file's name; a CSV has no sheet names, so a sheet name that carries the stage or year is exported
+    into the file name ('<book> - <sheet>.csv', as spreadsheet programs name a sheet saved as CSV)."""
     parts = [lid]
     if c.stage_place == "file":
         parts.append(c.stage_text)
@@ -209,6 +211,8 @@ def file_name(c: Ctx, lid: str) -> str:
         parts.append(pick(c.rng, (c.province, FOLDED_PROVINCE[c.province])))
     if c.year_place == "file":
         parts.append(str(c.year))
+    if c.fmt == "csv" and sheet and "sheet" in (c.stage_place, c.year_place):
+        parts.append(f"- {sheet}")
     return " ".join(parts).replace("/", "-") + "." + c.fmt
 
 
@@ -1283,7 +1287,7 @@ def composed() -> list[Layout]:
         key = tuple(sorted(parts.items()))
         assert key not in seen, lid
         seen.add(key)
-        layouts.append(Layout(lid, describe(c), parts, file_name(c, lid), [sheet], truth, c.truth_province, c.fmt,
+        layouts.append(Layout(lid, describe(c), parts, file_name(c, lid, sheet.name), [sheet], truth, c.truth_province, c.fmt,
                               ";" if rng.random() < 0.5 else ",", c.unit))
     return layouts
 
