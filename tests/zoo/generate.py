@@ -1210,6 +1210,31 @@ def form_with_guide_sheet(lid: str) -> Layout:
                   {"form": "guide_sheet"}, f"{lid} DM KCQG {y}.xlsx", [data, guide], truth, "Bắc Giang")
 
 
+def form_sct_project_sheets(lid: str) -> Layout:
+    """The SCT system's project export as its code writes it: sheet 1 local projects, sheet 2 central ones
+    (the sheet name is the only place the source is said), data from row 4: STT | project | start year |
+    amount | establishments with their addresses. Years differ per row."""
+    rng = random.Random(f"{SEED}-{lid}")
+    sheets, truth = [], []
+    for name, source in (("Địa phương", "local"), ("Trung ương", "national")):
+        sheet = Sheet(name)
+        sheet.add(["BÁO CÁO DỰ ÁN KHUYẾN CÔNG"], merge_to=5)
+        sheet.blank()
+        sheet.add(["STT", "Tên dự án", "Năm thực hiện", "Kinh phí hỗ trợ (đồng)", "Cơ sở thụ hưởng"])
+        for i in range(rng.randrange(3, 6)):
+            p = pick(rng, list(PROJECT_TITLES))
+            year = pick(rng, (2022, 2023))
+            amount = project_amount(rng, 50, 900)
+            benef = ", ".join(f"{b} ({pick(rng, PLACES)})" for b in rng.sample(BENEFICIARIES, rng.randrange(1, 3)))
+            sheet.add([i + 1, pick(rng, PROJECT_TITLES[p]), year, amount, benef])
+            truth.append(Expected(year, "unspecified", "", source, p, "project", amount, 1))
+        sheets.append(sheet)
+    return Layout(lid, "real form: SCT system project export as written by its code — sheet 'Địa phương' then sheet "
+                  "'Trung ương' (source only in the sheet name), a per-row year column, amounts in đồng, "
+                  "establishments with addresses in one cell", {"form": "sct_project_sheets"},
+                  f"{lid} QuanlyBaoCaoDuAnKhuyenCong.xlsx", sheets, truth, None, unit="dong")
+
+
 def forms() -> list[Layout]:
     return [
         form_sct_funding("f01", "trieu", "Tây Ninh", "xlsx"),
@@ -1224,6 +1249,7 @@ def forms() -> list[Layout]:
         form_workflow_export("f10"),
         form_indicator_blocks("f11"),
         form_with_guide_sheet("f12"),
+        form_sct_project_sheets("f13"),
     ]
 
 
