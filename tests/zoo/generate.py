@@ -959,7 +959,7 @@ def form_sct_projects(lid: str) -> Layout:
         start = f"{rng.randrange(1, 28):02d}/{rng.randrange(1, 7):02d}/2023"
         end = f"{rng.randrange(1, 28):02d}/{rng.randrange(8, 13):02d}/2023"
         sheet.add([i + 1, pick(rng, PROJECT_TITLES[program]), start, end,
-                   "Khuyến công quốc gia" if source == "national" else "Khuyến công địa phương",
+                   "Trung ương" if source == "national" else "Địa phương",  # the system's CapitalName
                    support + cp, support, cp])
         truth.append(Expected(2023, "unspecified", "", source, program, "project", support, 1))
         if cp:
