@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import csv
 import re
-from itertools import pairwise
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from . import config
