@@ -959,8 +959,11 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
                 flags.update(CONTEXT_FLAGS[f] for f in gaps)
                 for f in gaps:
                     missing[f] += 1
+                missing["context"] += 1
             if source == "unspecified":
                 missing["funding_source"] += 1
+            if gaps or source == "unspecified":
+                missing["any"] += 1
             if unconfirmed:
                 flags.add(UNCONFIRMED)
             if record_type == "project" and source != "counterpart" and program and year_c:
@@ -991,7 +994,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         fields.append("funding_source")
     if fields:
         notices.append(notice("context_missing", ctx.source_file, sheet.name, fields=fields,
-                              rows=max(missing[f] for f in fields)))
+                              rows=missing["any"] if "funding_source" in fields else missing["context"]))
     report["unspecified"] = {f: missing[f] for f in ("stage", "year", "province", "funding_source") if missing[f]}
     if failed_checks:
         notices.append(notice("reconcile_failed", ctx.source_file, sheet.name, checks=failed_checks))
