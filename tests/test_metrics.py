@@ -587,3 +587,9 @@ def test_yearly_chart_names_unspecified_amounts_without_drawing_them() -> None:
                                                              "stage_unspecified")])
     assert charts.unspecified_stage_note(df, "vi") == " Ngoài ra 200 triệu đồng không rõ kế hoạch hay thực hiện (2021): không vẽ."
     assert charts.unspecified_stage_note(df.iloc[:1], "vi") == ""
+
+
+def test_a_year_with_only_unspecified_amounts_has_no_execution_rate_row() -> None:
+    df = _phase_rows([(2023, "unspecified", "", "local", 200, "stage_unspecified")])
+    assert metrics.execution_rate(df).empty
+    assert metrics.support_by_year(df)["stage"].tolist() == ["unspecified"]

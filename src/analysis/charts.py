@@ -468,6 +468,8 @@ def _spread(values: Sequence[float], min_gap: float) -> list[float]:
 
 
 def _legend_above(ax: Axes, handles: list[Any], ncol: int | None = None) -> None:
+    if not handles:
+        return  # nothing drawn, nothing to name
     ax.legend(
         handles=handles,
         loc="lower left",

@@ -376,7 +376,8 @@ def execution_rate(df: pd.DataFrame, by: Sequence[str] = ("year",)) -> pd.DataFr
     for stage in STAGES:
         if stage not in g.columns:
             g[stage] = np.nan
-    out = g[list(STAGES)].rename(columns={"plan": "plan_vnd", "actual": "actual_vnd"}).reset_index()
+    g = g[list(STAGES)].dropna(how="all")  # a year with neither plan nor actual (only 'unspecified') says nothing
+    out = g.rename(columns={"plan": "plan_vnd", "actual": "actual_vnd"}).reset_index()
     out.columns.name = None
     out["plan_vnd"] = _int64(out["plan_vnd"])
     out["actual_vnd"] = _int64(out["actual_vnd"])

@@ -195,10 +195,13 @@ def load(
     return Loaded(table, published_figures(), is_illustrative(table))
 
 
-def attention(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Per sheet, the records of the whole table with no stage, year or province, or unconfirmed
-    (metrics.needs_attention): what notebook 01 shows first."""
-    return metrics.needs_attention(_read_table(data_dir))
+def attention(data_dir: str | os.PathLike[str] | None = None, province: str | None = None) -> pd.DataFrame:
+    """Per sheet, the records with no stage, year or province, or unconfirmed (metrics.needs_attention), of
+    `province` and of no province at all (None: every province): what notebook 01 shows first."""
+    table = _read_table(data_dir)
+    if province:
+        table = pd.concat([metrics.for_province(table, province), table[table["province"].fillna("") == ""]])
+    return metrics.needs_attention(table)
 
 
 def attention_note(attention_table: pd.DataFrame, lang: str = "vi") -> str:
