@@ -1121,6 +1121,71 @@ def h36_new_project_wordings(lid: str) -> Layout:
                "new_project_wordings", f"KH KCDP {y} de an moi", [s], truth, prov)
 
 
+def h37_remaining_balance(lid: str) -> Layout:
+    """Budget execution of a management system's report (the shape of public budget-tracking code: 'Kế hoạch
+    (dự toán) được sử dụng trong năm' | 'Kinh phí đã thanh toán, giải ngân' | 'Số kinh phí chưa GN'): the
+    remaining balance is plan − disbursed, never money of its own."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Phú Thọ"
+    s = Sheet("Giai ngan")
+    agency(s, prov, 5)
+    s.add([f"TÌNH HÌNH GIẢI NGÂN KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Dự toán được giao trong năm", "Đã thanh toán, giải ngân", "Số kinh phí chưa GN"])
+    truth, tot = [], [0, 0]
+    for i, p in enumerate(programs(rng, 5)):
+        plan = tr(rng, 100, 600)
+        paid = plan - pick(rng, (0, 0, 20, 45, 100)) * TRIEU
+        s.add([i + 1, title_of(rng, p), in_unit(plan, "trieu"), in_unit(paid, "trieu"),
+               in_unit(plan - paid, "trieu") if plan > paid else "-"])
+        truth.append(E(y, "plan", "approved", "local", p, "project", plan, 1))
+        truth.append(E(y, "actual", "disbursed", "local", p, "project", paid, 1))
+        tot = [tot[0] + plan, tot[1] + paid]
+    s.add([None, "Tổng cộng", in_unit(tot[0], "trieu"), in_unit(tot[1], "trieu"), in_unit(tot[0] - tot[1], "trieu")])
+    return lay(lid, "budget execution: 'Dự toán được giao trong năm' | 'Đã thanh toán, giải ngân' | 'Số kinh phí chưa GN' "
+               "(the balance, never money of its own)", "remaining_balance", f"Giai ngan KCDP {y}", [s], truth, prov)
+
+
+def _simple_list(rng: random.Random, s: Sheet, y: int, stage: str, phase: str) -> list[Expected]:
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí KCQG", "Kinh phí KCĐP"])
+    truth = []
+    for i, p in enumerate(programs(rng, 4)):
+        q = tr(rng, 200, 700) if i == 0 else 0
+        d = tr(rng, 40, 300)
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), in_unit(q, "trieu") if q else None, in_unit(d, "trieu")])
+        for src, v in (("national", q), ("local", d)):
+            if v:
+                truth.append(E(y, stage, phase, src, p, "project", v, 1))
+    return truth
+
+
+def h38_spreadsheetml_xls(lid: str) -> Layout:
+    """A web system's export: XML Spreadsheet 2003 (SpreadsheetML) saved with the .xls extension, as PHP report
+    pages that echo '<?mso-application progid="Excel.Sheet"?>' write it."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Bắc Giang"
+    s = Sheet("Bao cao")
+    s.add(["SỞ CÔNG THƯƠNG TỈNH BẮC GIANG"])
+    s.add([f"KẾ HOẠCH KHUYẾN CÔNG NĂM {y}"])
+    s.add(["ĐVT: triệu đồng"])
+    truth = _simple_list(rng, s, y, "plan", "")
+    return lay(lid, "web-system export: XML Spreadsheet 2003 (SpreadsheetML) with the .xls extension, plan list",
+               "spreadsheetml_xls", f"report{y}1215-101500", [s], truth, prov, fmt="xls", enc="spreadsheetml")
+
+
+def h39_html_xls(lid: str) -> Layout:
+    """A web system's export: an HTML table served as application/vnd.ms-excel and saved as .xls."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Tây Ninh"
+    s = Sheet("Bao cao")
+    s.add(["SỞ CÔNG THƯƠNG TỈNH TÂY NINH"])
+    s.add([f"KẾT QUẢ THỰC HIỆN ĐỀ ÁN KHUYẾN CÔNG NĂM {y}"])
+    s.add(["ĐVT: triệu đồng"])
+    truth = _simple_list(rng, s, y, "actual", "executed")
+    return lay(lid, "web-system export: an HTML <table> saved as .xls (ASP.NET 'application/vnd.ms-excel'), actual list",
+               "html_xls", f"BaoCaoKhuyenCong_{y}", [s], truth, prov, fmt="xls", enc="html")
+
+
 BUILDERS: tuple[Callable[[str], Layout], ...] = (
     h01_plan_actual_notes, h02_sheet_per_source, h03_sheet_per_year, h04_offset_table, h05_blank_column,
     h06_merged_project_rows, h07_wrapped_headers, h08_spaced_dong, h09_adjustment_column, h10_quarters,
@@ -1129,7 +1194,7 @@ BUILDERS: tuple[Callable[[str], Layout], ...] = (
     h20_abbreviations, h21_typos, h22_csv_semicolon_decimal_comma, h23_csv_utf16_tab, h24_csv_cp1258,
     h25_decree45_wordings, h26_content_lines_counts, h27_cover_sheet, h28_long_preamble, h29_continuation_rows,
     h30_year_sections, h31_merged_group_column, h32_thousand_dong_unit, h33_billion_unit, h34_three_level_hierarchy,
-    h35_source_rows_abbrev, h36_new_project_wordings,
+    h35_source_rows_abbrev, h36_new_project_wordings, h37_remaining_balance, h38_spreadsheetml_xls, h39_html_xls,
 )
 
 
@@ -1166,8 +1231,44 @@ def _csv_cell(v: Any, decimal_comma: bool) -> str:
     return str(v)
 
 
+def _xml_escape(v: Any) -> str:
+    return str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _spreadsheetml(sheet: Sheet) -> str:
+    """XML Spreadsheet 2003, as web report pages echo it."""
+    rows = []
+    for row in sheet.rows:
+        cells = []
+        for v in row:
+            if v is None:
+                cells.append("<Cell/>")
+            elif isinstance(v, int | float):
+                cells.append(f'<Cell><Data ss:Type="Number">{v}</Data></Cell>')
+            else:
+                cells.append(f'<Cell><Data ss:Type="String">{_xml_escape(v)}</Data></Cell>')
+        rows.append("<Row>" + "".join(cells) + "</Row>")
+    return ('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+            '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+            'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">\n'
+            f'<Worksheet ss:Name="{_xml_escape(sheet.name)}"><Table>\n' + "\n".join(rows)
+            + "\n</Table></Worksheet></Workbook>\n")
+
+
+def _html_table(sheet: Sheet) -> str:
+    """An HTML table as web systems serve it with Content-Type application/vnd.ms-excel."""
+    rows = ["<tr>" + "".join(f"<td>{'' if v is None else _xml_escape(v)}</td>" for v in row) + "</tr>"
+            for row in sheet.rows]
+    return ("<html xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><head><meta charset=\"utf-8\"></head><body>"
+            "<table border=\"1\">\n" + "\n".join(rows) + "\n</table></body></html>\n")
+
+
 def write_layout(layout: Layout, out: Path) -> Path:
     path = out / layout.file_name
+    if layout.fmt == "xls":
+        text = (_spreadsheetml if layout.parts["enc"] == "spreadsheetml" else _html_table)(layout.sheets[0])
+        path.write_text(text, encoding="utf-8")
+        return path
     if layout.fmt == "csv":
         enc = layout.parts.get("enc", "utf-8-sig")
         buf = io.StringIO()
