@@ -1186,6 +1186,80 @@ def h39_html_xls(lid: str) -> Layout:
                "html_xls", f"BaoCaoKhuyenCong_{y}", [s], truth, prov, fmt="xls", enc="html")
 
 
+def h40_stage_per_row(lid: str) -> Layout:
+    """Each project on two rows, 'Kế hoạch' and 'Thực hiện' in a 'KH/TH' column, the title merged over both."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2022, "Thái Bình"
+    s = Sheet("KH-TH 2022")
+    agency(s, prov, 5)
+    s.add([f"TỔNG HỢP ĐỀ ÁN KHUYẾN CÔNG NĂM {y}"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "KH/TH", "KCQG", "KCĐP"])
+    truth = []
+    for i, p in enumerate(programs(rng, 4)):
+        q = tr(rng, 200, 600) if i < 2 else 0
+        d = tr(rng, 40, 300)
+        first = len(s.rows) + 1
+        for label, stage, phase, cut in (("Kế hoạch", "plan", "", 0), ("Thực hiện", "actual", "executed", 10 * TRIEU)):
+            qq, dd = (q - cut if q else 0), d - cut
+            s.add([i + 1 if stage == "plan" else None, title_of(rng, p) if stage == "plan" else None, label,
+                   in_unit(qq, "trieu") if qq else None, in_unit(dd, "trieu")])
+            for src, v in (("national", qq), ("local", dd)):
+                if v:
+                    truth.append(E(y, stage, phase, src, p, "project", v, 1))
+        s.merges += [(first, 1, first + 1, 1), (first, 2, first + 1, 2)]
+    return lay(lid, "stage per row: each project on two rows 'Kế hoạch' / 'Thực hiện' in a 'KH/TH' column, STT and title "
+               "merged over both, KCQG | KCĐP", "stage_per_row", f"Tong hop KH TH {y}", [s], truth, prov)
+
+
+def h41_side_by_side(lid: str) -> Layout:
+    """Two tables side by side on one sheet: 'I. KẾ HOẠCH NĂM 2023' in A:D, 'II. THỰC HIỆN NĂM 2023' in F:I."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Lâm Đồng"
+    s = Sheet("So sanh")
+    agency(s, prov, 9)
+    s.add([f"KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=9)
+    s.add([None] * 8 + ["ĐVT: triệu đồng"])
+    s.add([f"I. KẾ HOẠCH NĂM {y}", None, None, None, None, f"II. THỰC HIỆN NĂM {y}"])
+    s.add(["STT", "Tên đề án", "Số đề án", "Kinh phí", None, "STT", "Tên đề án", "Số đề án", "Kinh phí"])
+    truth = []
+    plans = [(p, rng.randrange(1, 5), tr(rng, 100, 600)) for p in ("training", "demonstration", "products", "information")]
+    for i, (p, n, v) in enumerate(plans):
+        act_n, act_v = max(1, n - (i % 2)), v - pick(rng, (0, 10, 25)) * TRIEU
+        s.add([i + 1, NEW_PROGRAM_LINES[p], n, in_unit(v, "trieu"), None,
+               i + 1, NEW_PROGRAM_LINES[p], act_n, in_unit(act_v, "trieu")])
+        truth.append(E(y, "plan", "", "local", p, "allocation", v, n))
+        truth.append(E(y, "actual", "executed", "local", p, "allocation", act_v, act_n))
+    return lay(lid, "two tables side by side: 'I. KẾ HOẠCH NĂM 2023' (A:D) and 'II. THỰC HIỆN NĂM 2023' (F:I), each "
+               "'STT | Tên đề án | Số đề án | Kinh phí', programme lines", "side_by_side", f"KH va TH KCDP {y}", [s],
+               truth, prov)
+
+
+def h42_breakdown_rows(lid: str) -> Layout:
+    """Each project's total cost on its row, then '- Trong đó: KCQG' / '- KCĐP' / '- Vốn đối ứng' rows under it
+    carrying the split in the same 'Kinh phí' column."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Quảng Nam"
+    s = Sheet("Chi tiet")
+    agency(s, prov, 4)
+    s.add([f"DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐƯỢC PHÊ DUYỆT NĂM {y}"], merge_to=4)
+    s.add([None] * 3 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án / nguồn vốn", "Đơn vị thụ hưởng", "Kinh phí"])
+    truth = []
+    for i, p in enumerate(programs(rng, 4)):
+        parts_ = [("- Trong đó: KCQG", "national", tr(rng, 150, 500) if i % 2 == 0 else 0),
+                  ("- KCĐP", "local", tr(rng, 40, 250)),
+                  ("- Vốn đối ứng", "counterpart", tr(rng, 200, 900))]
+        parts_ = [x for x in parts_ if x[2]]
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), in_unit(sum(x[2] for x in parts_), "trieu")])
+        for label, src, v in parts_:
+            s.add([None, label, None, in_unit(v, "trieu")])
+            truth.append(E(y, "plan", "approved", src, p, "project", v, 1))
+    return lay(lid, "breakdown rows: each project's total on its row, then '- Trong đó: KCQG' / '- KCĐP' / '- Vốn đối ứng' "
+               "rows carrying the split in the same column", "breakdown_rows", f"Phe duyet chi tiet {y}", [s], truth,
+               prov)
+
+
 BUILDERS: tuple[Callable[[str], Layout], ...] = (
     h01_plan_actual_notes, h02_sheet_per_source, h03_sheet_per_year, h04_offset_table, h05_blank_column,
     h06_merged_project_rows, h07_wrapped_headers, h08_spaced_dong, h09_adjustment_column, h10_quarters,
@@ -1195,6 +1269,7 @@ BUILDERS: tuple[Callable[[str], Layout], ...] = (
     h25_decree45_wordings, h26_content_lines_counts, h27_cover_sheet, h28_long_preamble, h29_continuation_rows,
     h30_year_sections, h31_merged_group_column, h32_thousand_dong_unit, h33_billion_unit, h34_three_level_hierarchy,
     h35_source_rows_abbrev, h36_new_project_wordings, h37_remaining_balance, h38_spreadsheetml_xls, h39_html_xls,
+    h40_stage_per_row, h41_side_by_side, h42_breakdown_rows,
 )
 
 
