@@ -1260,6 +1260,86 @@ def h42_breakdown_rows(lid: str) -> Layout:
                prov)
 
 
+def h43_formulas_without_cache(lid: str) -> Layout:
+    """A file saved by a tool that writes formulas without cached values: the 'Tổng kinh phí' column is '=D7+E7'
+    and the total row '=SUM(D7:D11)'; the typed source columns are the money."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Vĩnh Long"
+    s = Sheet("Sheet1")
+    agency(s, prov, 6)
+    s.add([f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG NĂM {y}"], merge_to=6)
+    s.add([None] * 5 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí KCQG", "Kinh phí KCĐP", "Tổng kinh phí"])
+    truth = []
+    first = len(s.rows) + 1
+    for i, p in enumerate(programs(rng, 5)):
+        r = len(s.rows) + 1
+        q = tr(rng, 200, 700) if i < 2 else 0
+        d = tr(rng, 40, 300)
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), in_unit(q, "trieu") if q else None,
+               in_unit(d, "trieu"), f"=D{r}+E{r}"])
+        for src, v in (("national", q), ("local", d)):
+            if v:
+                truth.append(E(y, "plan", "", src, p, "project", v, 1))
+    last = len(s.rows)
+    s.add([None, "Tổng cộng", None, f"=SUM(D{first}:D{last})", f"=SUM(E{first}:E{last})", f"=SUM(F{first}:F{last})"])
+    return lay(lid, "formulas without cached values (file written by a tool): 'Tổng kinh phí' '=D7+E7' per row and "
+               "'=SUM(…)' total row; the typed KCQG | KCĐP cells are the money", "formulas_without_cache",
+               f"KH KC {y} cong thuc", [s], truth, prov)
+
+
+def h44_repeated_header(lid: str) -> Layout:
+    """A long list pasted from a print layout: the header and its column-number row '(1) … (5)' repeated in the
+    middle of the table (page break)."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Nghệ An"
+    s = Sheet("In")
+    agency(s, prov, 5)
+    s.add([f"KẾT QUẢ THỰC HIỆN ĐỀ ÁN KHUYẾN CÔNG NĂM {y}"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    header = ["STT", "Tên đề án", "Đơn vị thụ hưởng", "KCQG", "KCĐP"]
+    numbers = ["(1)", "(2)", "(3)", "(4)", "(5)"]
+    s.add(header)
+    s.add(numbers)
+    truth, tot = [], [0, 0]
+    for i in range(8):
+        if i == 4:
+            s.add(header)
+            s.add(numbers)
+        p = pick(rng, list(PROJECT_TITLES))
+        q = tr(rng, 200, 600) if i % 3 == 0 else 0
+        d = tr(rng, 40, 300)
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), in_unit(q, "trieu") if q else None, in_unit(d, "trieu")])
+        for src, v in (("national", q), ("local", d)):
+            if v:
+                truth.append(E(y, "actual", "executed", src, p, "project", v, 1))
+        tot = [tot[0] + q, tot[1] + d]
+    s.add([None, "Tổng cộng", None, in_unit(tot[0], "trieu"), in_unit(tot[1], "trieu")])
+    return lay(lid, "header and column-number row '(1)…(5)' repeated mid-table (print page break), actual list",
+               "repeated_header", f"KQ KC {y} ban in", [s], truth, prov)
+
+
+def h45_tr_suffix_cells(lid: str) -> Layout:
+    """Amounts with a 'tr' suffix in the cells ('1.250tr', '85,5 tr'), no unit line, a plain 'Kinh phí' header."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2025, "Bắc Giang"
+    s = Sheet("Tom tat")
+    agency(s, prov, 4)
+    s.add([f"KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=4)
+    s.blank()
+    s.add(["STT", "Nội dung", "Số đề án", "Kinh phí"])
+    truth, lines = [], []
+    for p in ("training", "demonstration", "products", "information"):
+        n = rng.randrange(1, 6)
+        v = rng.randrange(60, 2400) * TRIEU + (500_000 if rng.random() < 0.5 else 0)
+        lines.append((p, n, v))
+        truth.append(E(y, "plan", "", "local", p, "allocation", v, n))
+    for i, (p, n, v) in enumerate(lines):
+        s.add([i + 1, NEW_PROGRAM_LINES[p], n, vn_number(v / TRIEU) + pick(rng, ("tr", " tr"))])
+    return lay(lid, "amounts with a 'tr' suffix in the cells ('1.250tr', '85,5 tr'), no unit line, header 'Kinh phí'",
+               "tr_suffix_cells", f"KH KCDP {y} tom tat", [s], truth, prov)
+
+
 BUILDERS: tuple[Callable[[str], Layout], ...] = (
     h01_plan_actual_notes, h02_sheet_per_source, h03_sheet_per_year, h04_offset_table, h05_blank_column,
     h06_merged_project_rows, h07_wrapped_headers, h08_spaced_dong, h09_adjustment_column, h10_quarters,
@@ -1269,7 +1349,8 @@ BUILDERS: tuple[Callable[[str], Layout], ...] = (
     h25_decree45_wordings, h26_content_lines_counts, h27_cover_sheet, h28_long_preamble, h29_continuation_rows,
     h30_year_sections, h31_merged_group_column, h32_thousand_dong_unit, h33_billion_unit, h34_three_level_hierarchy,
     h35_source_rows_abbrev, h36_new_project_wordings, h37_remaining_balance, h38_spreadsheetml_xls, h39_html_xls,
-    h40_stage_per_row, h41_side_by_side, h42_breakdown_rows,
+    h40_stage_per_row, h41_side_by_side, h42_breakdown_rows, h43_formulas_without_cache, h44_repeated_header,
+    h45_tr_suffix_cells,
 )
 
 
