@@ -1340,6 +1340,28 @@ def h45_tr_suffix_cells(lid: str) -> Layout:
                "tr_suffix_cells", f"KH KCDP {y} tom tat", [s], truth, prov)
 
 
+def h46_ods_plan_actual_columns(lid: str) -> Layout:
+    """A LibreOffice .ods: one source (the title says KCĐP), 'Kinh phí kế hoạch' | 'Kinh phí thực hiện' columns."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2022, "Hà Tĩnh"
+    s = Sheet("Trang tính1")
+    agency(s, prov, 5)
+    s.add([f"ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"])
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí kế hoạch", "Kinh phí thực hiện"])
+    truth, tot = [], [0, 0]
+    for i, p in enumerate(programs(rng, 5)):
+        plan = tr(rng, 60, 400)
+        act = plan - pick(rng, (0, 0, 10, 15)) * TRIEU
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), in_unit(plan, "trieu"), in_unit(act, "trieu")])
+        truth.append(E(y, "plan", "", "local", p, "project", plan, 1))
+        truth.append(E(y, "actual", "executed", "local", p, "project", act, 1))
+        tot = [tot[0] + plan, tot[1] + act]
+    s.add([None, "Tổng cộng", None, in_unit(tot[0], "trieu"), in_unit(tot[1], "trieu")])
+    return lay(lid, "LibreOffice .ods, KCĐP in the title, 'Kinh phí kế hoạch' | 'Kinh phí thực hiện' columns (stage inside "
+               "the amount header)", "ods_plan_actual_columns", f"De an KCDP {y}", [s], truth, prov, fmt="ods")
+
+
 BUILDERS: tuple[Callable[[str], Layout], ...] = (
     h01_plan_actual_notes, h02_sheet_per_source, h03_sheet_per_year, h04_offset_table, h05_blank_column,
     h06_merged_project_rows, h07_wrapped_headers, h08_spaced_dong, h09_adjustment_column, h10_quarters,
@@ -1350,7 +1372,7 @@ BUILDERS: tuple[Callable[[str], Layout], ...] = (
     h30_year_sections, h31_merged_group_column, h32_thousand_dong_unit, h33_billion_unit, h34_three_level_hierarchy,
     h35_source_rows_abbrev, h36_new_project_wordings, h37_remaining_balance, h38_spreadsheetml_xls, h39_html_xls,
     h40_stage_per_row, h41_side_by_side, h42_breakdown_rows, h43_formulas_without_cache, h44_repeated_header,
-    h45_tr_suffix_cells,
+    h45_tr_suffix_cells, h46_ods_plan_actual_columns,
 )
 
 
@@ -1424,6 +1446,15 @@ def write_layout(layout: Layout, out: Path) -> Path:
     if layout.fmt == "xls":
         text = (_spreadsheetml if layout.parts["enc"] == "spreadsheetml" else _html_table)(layout.sheets[0])
         path.write_text(text, encoding="utf-8")
+        return path
+    if layout.fmt == "ods":
+        import pandas as pd
+
+        with pd.ExcelWriter(path, engine="odf") as writer:
+            for sheet in layout.sheets:
+                width = max(len(r) for r in sheet.rows)
+                frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in sheet.rows], dtype=object)
+                frame.to_excel(writer, sheet_name=sheet.name, header=False, index=False)
         return path
     if layout.fmt == "csv":
         enc = layout.parts.get("enc", "utf-8-sig")
