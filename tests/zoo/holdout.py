@@ -1362,6 +1362,73 @@ def h46_ods_plan_actual_columns(lid: str) -> Layout:
                "the amount header)", "ods_plan_actual_columns", f"De an KCDP {y}", [s], truth, prov, fmt="ods")
 
 
+def h47_year_in_separate_cells(lid: str) -> Layout:
+    """The year stated in two cells above the table ('Năm:' | 2024), the title without a year."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Đồng Tháp"
+    s = Sheet("Bieu KH")
+    agency(s, prov, 5)
+    s.add(["KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG"], merge_to=5)
+    s.add([None, "Năm:", y, None, "ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí", "Ghi chú"])
+    truth, total = [], 0
+    for i, p in enumerate(programs(rng, 4)):
+        v = tr(rng, 50, 400)
+        total += v
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), in_unit(v, "trieu"), None])
+        truth.append(E(y, "plan", "", "local", p, "project", v, 1))
+    s.add([None, "Tổng cộng", None, in_unit(total, "trieu"), None])
+    return lay(lid, "year in two cells above the table ('Năm:' | 2024), title without a year, KCĐP plan list",
+               "year_in_separate_cells", "Bieu KH KCDP", [s], truth, prov)
+
+
+def h48_float_noise_dong(lid: str) -> Layout:
+    """Amounts in đồng computed by formulas and stored with float noise (245299999.99999997)."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Thanh Hóa"
+    s = Sheet("Sheet1")
+    agency(s, prov, 5)
+    s.add([f"QUYẾT TOÁN KINH PHÍ KHUYẾN CÔNG QUỐC GIA NĂM {y}"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Số tiền", "Ghi chú"])
+    truth, total = [], 0
+    for i, p in enumerate(programs(rng, 5)):
+        tenths = rng.randrange(1000, 9000)  # 100,0 … 899,9 triệu
+        v = tenths * 100_000
+        total += v
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), tenths / 10 * 1_000_000, None])
+        truth.append(E(y, "actual", "settled", "national", p, "project", v, 1))
+    s.add([None, "Tổng cộng", None, float(total), None])
+    return lay(lid, "amounts in đồng stored as floats with formula noise (e.g. 245299999.99999997), 'ĐVT: đồng'",
+               "float_noise_dong", f"QT KCQG {y}", [s], truth, prov, unit="dong")
+
+
+def h49_dash_and_word_zeros(lid: str) -> Layout:
+    """Empty amounts typed as en dash '–', em dash '—', '0' or 'Không' in a KCQG | KCĐP | Đối ứng list."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2025, "Phú Thọ"
+    s = Sheet("DM")
+    agency(s, prov, 6)
+    s.add([f"KẾ HOẠCH KHUYẾN CÔNG NĂM {y}"], merge_to=6)
+    s.add([None] * 5 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "KCQG", "KCĐP", "Đối ứng"])
+    truth, tot = [], [0, 0, 0]
+    zeros = ("–", "—", 0, "Không", "–")
+    for i, p in enumerate(programs(rng, 5)):
+        q = tr(rng, 200, 600) if i in (0, 3) else 0
+        d = tr(rng, 40, 300) if i != 3 else 0
+        u = tr(rng, 100, 900) if i % 2 == 0 else 0
+        cells = [in_unit(v, "trieu") if v else zeros[(i + k) % len(zeros)] for k, v in enumerate((q, d, u))]
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), *cells])
+        for src, v in (("national", q), ("local", d), ("counterpart", u)):
+            if v:
+                truth.append(E(y, "plan", "", src, p, "project", v, 1))
+        tot = [a + b for a, b in zip(tot, (q, d, u), strict=True)]
+    s.add([None, "Tổng cộng", None, *[in_unit(v, "trieu") for v in tot]])
+    return lay(lid, "empty amounts typed as en dash '–', em dash '—', 0 or 'Không', KCQG | KCĐP | Đối ứng plan list",
+               "dash_and_word_zeros", f"KH KC {y} gach ngang", [s], truth, prov)
+
+
 BUILDERS: tuple[Callable[[str], Layout], ...] = (
     h01_plan_actual_notes, h02_sheet_per_source, h03_sheet_per_year, h04_offset_table, h05_blank_column,
     h06_merged_project_rows, h07_wrapped_headers, h08_spaced_dong, h09_adjustment_column, h10_quarters,
@@ -1373,6 +1440,7 @@ BUILDERS: tuple[Callable[[str], Layout], ...] = (
     h35_source_rows_abbrev, h36_new_project_wordings, h37_remaining_balance, h38_spreadsheetml_xls, h39_html_xls,
     h40_stage_per_row, h41_side_by_side, h42_breakdown_rows, h43_formulas_without_cache, h44_repeated_header,
     h45_tr_suffix_cells, h46_ods_plan_actual_columns,
+    h47_year_in_separate_cells, h48_float_noise_dong, h49_dash_and_word_zeros,
 )
 
 
