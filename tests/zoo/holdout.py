@@ -1429,6 +1429,54 @@ def h49_dash_and_word_zeros(lid: str) -> Layout:
                "dash_and_word_zeros", f"KH KC {y} gach ngang", [s], truth, prov)
 
 
+def h50_province_year_in_sheet_name(lid: str) -> Layout:
+    """Province and year only in the sheet name ('Nghe An 2023'); agency line without a province."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Nghệ An"
+    s = Sheet("Nghe An 2023")
+    s.add(["TRUNG TÂM KHUYẾN CÔNG", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+    s.blank()
+    s.add(["KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí", "Ghi chú"])
+    truth, total = [], 0
+    for i, p in enumerate(programs(rng, 4)):
+        v = tr(rng, 50, 400)
+        total += v
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), in_unit(v, "trieu"), None])
+        truth.append(E(y, "plan", "", "local", p, "project", v, 1))
+    s.add([None, "Tổng cộng", None, in_unit(total, "trieu"), None])
+    return lay(lid, "province and year only in the sheet name ('Nghe An 2023', unaccented), KCĐP plan list",
+               "province_year_in_sheet_name", "KH KCDP", [s], truth, prov)
+
+
+def h51_english_only(lid: str) -> Layout:
+    """An English-only version prepared for a donor: 'INDUSTRIAL PROMOTION PLAN 2024 - NGHE AN PROVINCE',
+    'Unit: VND million', 'National budget' | 'Local budget' | 'Counterpart fund' | 'Total'."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Nghệ An"
+    s = Sheet("Plan 2024")
+    s.add(["NGHE AN DEPARTMENT OF INDUSTRY AND TRADE"])
+    s.add([f"INDUSTRIAL PROMOTION PLAN {y} - NGHE AN PROVINCE"], merge_to=7)
+    s.add([None] * 6 + ["Unit: VND million"])
+    s.add(["No.", "Project", "Beneficiary", "National budget", "Local budget", "Counterpart fund", "Total"])
+    truth, tot = [], [0, 0, 0]
+    for i, p in enumerate(programs(rng, 4)):
+        q = tr(rng, 200, 600) if i < 2 else 0
+        d = tr(rng, 40, 300)
+        u = tr(rng, 100, 900) if i % 2 == 0 else 0
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), *[in_unit(v, "trieu") if v else None for v in (q, d, u)],
+               in_unit(q + d + u, "trieu")])
+        for src, v in (("national", q), ("local", d), ("counterpart", u)):
+            if v:
+                truth.append(E(y, "plan", "", src, p, "project", v, 1))
+        tot = [a + b for a, b in zip(tot, (q, d, u), strict=True)]
+    s.add([None, "Total", None, *[in_unit(v, "trieu") for v in tot], in_unit(sum(tot), "trieu")])
+    return lay(lid, "English-only headers and title ('INDUSTRIAL PROMOTION PLAN 2024 - NGHE AN PROVINCE', 'Unit: VND "
+               "million', National/Local budget, Counterpart fund, Total check column), Vietnamese project titles",
+               "english_only", f"IP plan {y} EN", [s], truth, prov)
+
+
 BUILDERS: tuple[Callable[[str], Layout], ...] = (
     h01_plan_actual_notes, h02_sheet_per_source, h03_sheet_per_year, h04_offset_table, h05_blank_column,
     h06_merged_project_rows, h07_wrapped_headers, h08_spaced_dong, h09_adjustment_column, h10_quarters,
@@ -1441,6 +1489,7 @@ BUILDERS: tuple[Callable[[str], Layout], ...] = (
     h40_stage_per_row, h41_side_by_side, h42_breakdown_rows, h43_formulas_without_cache, h44_repeated_header,
     h45_tr_suffix_cells, h46_ods_plan_actual_columns,
     h47_year_in_separate_cells, h48_float_noise_dong, h49_dash_and_word_zeros,
+    h50_province_year_in_sheet_name, h51_english_only,
 )
 
 
