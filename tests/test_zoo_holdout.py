@@ -1,0 +1,71 @@
+"""The held-out layout zoo (issue 13): new shapes the reader was never tuned to (tests/zoo/holdout.py).
+
+Why: the first zoo (tests/test_zoo.py) passes because the reader was tuned against it. These layouts were
+written afterwards, from the domain and real provincial files, with their truth fixed before the reader was run.
+One ingest call reads the whole folder; the printed table (run with ``-s``) is the worklist: exact / exact with
+warnings / WRONG, and for each wrong layout the first difference.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from zoo.holdout import all_layouts, write_layout
+from zoo.judge import EXACT, WRONG, Verdict, judge, table_text
+
+from analysis.ingest import ingest
+
+LAYOUTS = all_layouts()
+
+
+def test_holdout_has_thirty_distinct_layouts() -> None:
+    ids = [lay.id for lay in LAYOUTS]
+    assert len(set(ids)) == len(ids)
+    assert len({lay.parts["shape"] for lay in LAYOUTS}) == len(LAYOUTS)
+    assert len({lay.file_name for lay in LAYOUTS}) == len(LAYOUTS)
+    assert all(lay.truth for lay in LAYOUTS)
+
+
+@pytest.fixture(scope="module")
+def holdout_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]:
+    """Write every layout into one folder, ingest it once, judge each file."""
+    folder = tmp_path_factory.mktemp("holdout") / "raw"
+    folder.mkdir()
+    for lay in LAYOUTS:
+        write_layout(lay, folder)
+    result = ingest([folder], out_dir=folder.parent / "out", jobs=0, cache=False, write=False, progress=False)
+    table, rejects = result.table, result.rejects
+    reports: dict[str, dict[str, Any]] = {Path(f["path"]).name: f for f in result.report["files"]}
+    names = table["source_file"].map(lambda p: Path(p).name)
+    rej_names = rejects["source_file"].map(lambda p: Path(str(p)).name) if len(rejects) else None
+    verdicts = {}
+    for lay in LAYOUTS:
+        mine = table[(names == lay.file_name).to_numpy()]
+        rej = rejects[(rej_names == lay.file_name).to_numpy()] if rej_names is not None else rejects
+        verdicts[lay.id] = judge(lay, mine, rej, reports.get(lay.file_name))
+    print("\n" + table_text(list(verdicts.values())))
+    return verdicts
+
+
+@pytest.mark.parametrize("lid", [lay.id for lay in LAYOUTS])
+def test_holdout_layout(holdout_verdicts: dict[str, Verdict], lid: str) -> None:
+    verdict = holdout_verdicts[lid]
+    assert verdict.result != WRONG, f"{lid} ({verdict.layout.description}): {verdict.difference}"
+
+
+def test_judge_accepts_each_truth_and_catches_a_moved_amount() -> None:
+    """A guard on the truths: each is exact against itself, and one record filed under another stage is caught."""
+    empty = pd.DataFrame(columns=["reason"])
+    for lay in LAYOUTS:
+        rows = [{"year": t.year, "province": lay.province or "", "stage": t.stage, "funding_source": t.funding_source,
+                 "program": t.program, "record_type": t.record_type, "amount_vnd": t.amount_vnd,
+                 "n_projects": t.n_projects, "phase": t.phase or ""} for t in lay.truth]
+        table = pd.DataFrame(rows).astype({"year": "Int64", "n_projects": "Int64"})
+        assert judge(lay, table, empty, None).result == EXACT, lay.id
+        assert all(t.amount_vnd > 0 for t in lay.truth), lay.id
+        moved = table.copy()
+        moved.loc[0, "stage"] = "plan" if moved.loc[0, "stage"] != "plan" else "actual"
+        assert judge(lay, moved, empty, None).result == WRONG, lay.id
