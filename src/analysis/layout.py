@@ -120,7 +120,7 @@ def _header_score(cells: list[object]) -> tuple[int, set[str]]:
         if meaning is not None:
             hits += 1
             roles.add(meaning.role)
-        elif classify.detect_stage(text) or _is_year_part(text):
+        elif _part_stage(text)[0] or _is_year_part(text):  # 'Kế hoạch', 'KH', 'TH' over amount columns
             hits += 1  # 'Kế hoạch' / 'Thực hiện năm 2017' over an amount column
             roles.add("amount")
     return hits, roles

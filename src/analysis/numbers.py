@@ -159,7 +159,7 @@ _TOKEN_RE = re.compile(
 )
 
 _NO_AMOUNT: frozenset[str] = frozenset(
-    {"", "-", "--", "---", "–", "—", "−", "x", "xx", "...", "..", "…", "_", "n/a", "/"}
+    {"", "-", "--", "---", "–", "—", "−", "x", "xx", "...", "..", "…", "_", "n/a", "/", "không", "khong", "không có"}
 )
 _SIGNS: frozenset[str] = frozenset({"-", "−", "–", "+"})
 _ZERO_OK = Decimal("0.01")

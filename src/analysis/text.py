@@ -34,7 +34,10 @@ _WORDS: dict[str, str] = {}  # folded form of each word seen (a few thousand dis
 def _fold_word(word: str) -> str:
     folded = _WORDS.get(word)
     if folded is None:
-        decomposed = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "d"))
+        # 'Ð' (U+00D0) and 'ð' stand in for 'Đ' in files typed with some fonts and keyboards
+        decomposed = unicodedata.normalize(
+            "NFD", word.replace("đ", "d").replace("Đ", "d").replace("Ð", "d").replace("ð", "d")
+        )
         folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
         if len(_WORDS) < 500_000:
             _WORDS[word] = folded
