@@ -280,13 +280,26 @@ def _ceiling_breach(program: str, source: str, year: int, amount: int, cost: int
 
 
 def _infer_unit(rows: list[list[object]], layout: Layout, amount_cols: list[Column]) -> Unit:
-    """No unit anywhere: big numbers are đồng, small ones triệu đồng (flagged 'unit_assumed')."""
-    values = []
+    """No unit for the sheet: the unit its own cells state most ('1 234 567 đ' beside bare '263 730 500'), else
+    big numbers are đồng and small ones triệu đồng (flagged 'unit_assumed')."""
+    values: list[float] = []
+    stated: Counter[str] = Counter()
     for r in range(layout.first_data_row, min(len(rows), layout.first_data_row + 500)):
         row = rows[r]
         for col in amount_cols:
-            if col.index < len(row) and _is_number(row[col.index]) and row[col.index] > 0:
-                values.append(float(row[col.index]))
+            value = row[col.index] if col.index < len(row) else None
+            if _is_number(value) and value > 0:  # type: ignore[operator]
+                values.append(float(value))  # type: ignore[arg-type]
+            elif isinstance(value, str) and _HAS_DIGIT_RE.search(value):
+                found = detect_unit(value)
+                if found is not None:
+                    stated[found.key] += 1
+                else:
+                    parsed = _memo_amount(value, UNITS["dong"])
+                    if parsed.error is None and parsed.amount_vnd:
+                        values.append(float(parsed.amount_vnd))
+    if stated:
+        return UNITS[stated.most_common(1)[0][0]]
     if values:
         values.sort()
         median = values[len(values) // 2]
@@ -683,7 +696,8 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         if d.kind != "data" or d.level >= 0:
             continue
         nxt = next((e for e in data[i + 1 :] if e.kind == "data"), None)
-        groupish = bool(classify.classify_program(d.label) or classify.classify_source(d.label))
+        groupish = bool(classify.classify_program(d.label) or classify.classify_source(d.label)
+                        or _section_year(d.label) or _DISTRICT_GROUP_RE.match(fold(d.label)))
         if has_arabic and nxt is not None and nxt.level >= 2.0 and groupish and not d.ctx["beneficiary"]:
             d.level = 1.5
         else:
@@ -893,6 +907,10 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             group_program[parent] = _group_program(ancestors(i))
         return group_program[parent]
 
+    def section_year(i: int) -> int | None:
+        """The year a section row above names ('NĂM 2022' over its projects)."""
+        return next((y for a in ancestors(i) if a.kind == "data" and (y := _section_year(a.label))), None)
+
     for i in leaves:
         d = data[i]
         dctx = d.ctx
@@ -900,7 +918,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         anc: list[_Row] | None = None  # computed only if a column's source must be looked up
         present_split = [c for c in split_cols if c.index in amounts] if total_cols else []
         support_present = any(k in amounts for k in support_idx)
-        year = forced_year or dctx["year"] or ctx.year
+        year = forced_year or dctx["year"] or section_year(i) or ctx.year
         province = forced_province or dctx["province"] or ctx.province
         record_type = "allocation" if is_allocation_sheet or classify.is_source_label(d.label) else "project"
         program, program_label = _resolve_program(d, dctx, lambda i=i: program_of_group(i), record_type)
@@ -1058,6 +1076,16 @@ def _lines_are_programmes(data: list[_Row], leaves: list[int], layout: Layout) -
         return True  # 'Chỉ tiêu': a report of indicators, whose money lines are the province's totals
     named = sum(1 for i in leaves if classify.classify_program(data[i].label))
     return named == len(leaves)
+
+
+_SECTION_YEAR_RE = re.compile(r"^(?:nam|nam ngan sach|ke hoach nam|thuc hien nam)?\s*(19[89]\d|20[0-4]\d)$")
+_DISTRICT_GROUP_RE = re.compile(r"^(?:huyen|quan|thi xa|thanh pho|tp\.?|tx\.?)\s+\S")
+
+
+def _section_year(label: str) -> int | None:
+    """'NĂM 2022', '2023': a section row whose lines belong to that year."""
+    found = _SECTION_YEAR_RE.match(fold(classify.strip_numbering(label)).strip(" .:"))
+    return int(found.group(1)) if found else None
 
 
 def _count_line(r: int, stt: str, label: str, cells: list[object], amount_idx: list[int], level: float | None) -> _Row:
