@@ -91,7 +91,7 @@ def _is_numbering_cell(folded: str) -> bool:
     return bool(_NUMBERING_CELL_RE.match(re.sub(r"[()\s]", "", folded)))
 
 
-def _is_numbering_row(cells: list[object]) -> bool:
+def is_numbering_row(cells: list[object]) -> bool:
     """A row like '(1) (2) (3)…' or 'A B 1 2 3=4+5' under a header: it numbers the columns."""
     texts = [fold(_cell_text(c)) for c in cells if not is_blank(c)]
     if len(texts) < 3:
@@ -169,7 +169,7 @@ def find_header(rows: list[list[object]]) -> tuple[int, int] | None:
                 cells = rows[nxt]
                 if all(is_blank(c) for c in cells):
                     break
-                if _is_numbering_row(cells):
+                if is_numbering_row(cells):
                     last = nxt
                     continue
                 if _is_data_like(cells) or _holds_an_amount(cells):

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import classify, config
 from .columns import COLUMNS, CONTEXT_FLAGS, UNCONFIRMED
-from .layout import Column, Layout, column_letter, find_layout
+from .layout import Column, Layout, column_letter, find_layout, is_numbering_row
 from .notices import notice
 from .numbers import UNITS, ParsedAmount, Unit, detect_unit, parse_amount, parse_count
 from .readers import Sheet
@@ -551,6 +551,13 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
     crl = classify.classify_row_label
     stt_i, title_i, program_i = _col_index(stt_col), _col_index(title_col), _col_index(program_col)
     benef_i, place_i, unit_i = _col_index(benef_col), _col_index(place_col), _col_index(unit_col)
+    header_texts = [tuple(fold(_text(c)) for c in rows[h] if not is_blank(c)) for h in layout.header_rows]
+    header_firsts = {_text(c) for h in layout.header_rows for c in rows[h][: stt_i + 1] if not is_blank(c)}
+
+    def repeats_header(cells: list[object]) -> bool:
+        texts = tuple(fold(_text(c)) for c in cells if not is_blank(c))
+        return texts in header_texts or is_numbering_row(cells)
+
     amount_idx = [c.index for c in amount_cols]
     # per column: (index, column, unit applied when the row states none)
     amount_specs = [(c.index, c, c.unit or unit) for c in amount_cols]
@@ -565,6 +572,9 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             continue
         width = len(cells)
         stt = _text(cells[stt_i]) if 0 <= stt_i < width else ""
+        if (stt in header_firsts or stt in _NUMBERING_STARTS) and repeats_header(cells):
+            skip(r, "header")  # the header (or its '(1) (2) …' row) printed again after a page break
+            continue
         label = _text(cells[title_i]) if 0 <= title_i < width else ""
         if not label and 0 <= program_i < width:
             label = _text(cells[program_i])
@@ -1078,6 +1088,7 @@ def _lines_are_programmes(data: list[_Row], leaves: list[int], layout: Layout) -
     return named == len(leaves)
 
 
+_NUMBERING_STARTS = frozenset({"(1)", "1", "A", "(A)", "a", "(a)"})
 _SECTION_YEAR_RE = re.compile(r"^(?:nam|nam ngan sach|ke hoach nam|thuc hien nam)?\s*(19[89]\d|20[0-4]\d)$")
 _DISTRICT_GROUP_RE = re.compile(r"^(?:huyen|quan|thi xa|thanh pho|tp\.?|tx\.?)\s+\S")
 
