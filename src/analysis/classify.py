@@ -401,6 +401,9 @@ def classify_header_part(part: str) -> HeaderMeaning | None:
     spaced = re.sub(r"[^a-z0-9%]+", " ", fold(part)).strip()  # 'SL (đề án)': the words in brackets count here
     if _count_header_re().search(spaced) and not _money_word_re().search(spaced):
         return HeaderMeaning("n_projects", "", "count")
+    for key, value, rx in header_matcher().entries:  # a balance ('Số kinh phí chưa GN') outranks the money words
+        if value.startswith("balance|") and key in folded and rx.search(folded):
+            return HeaderMeaning("balance", "", key)
     found = header_matcher().match(folded)
     if not found:
         return None

@@ -370,6 +370,9 @@ def find_layout(
         if is_unit_row:
             unit_rows.append(r)
             unit, unit_source = found_unit, "unit row"
+            beside = " ".join(t for t in texts if detect_unit(t) is None and not _is_side_line(t))
+            if beside:
+                title_parts.append(beside)  # 'Năm: | 2024' beside 'ĐVT: triệu đồng' on the same row
         else:
             title_rows.append(r)
             if telling:

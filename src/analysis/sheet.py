@@ -612,6 +612,9 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             if in_notes:
                 skip(r, "note")
                 continue
+        elif in_notes and any(d.kind == "total" for d in data[-3:]) and stt_level is None:
+            skip(r, "note")  # '(2) Tổng dự toán … 200 triệu chưa phân bổ' in the notes below the closed table
+            continue
         row = _Row(r, "data", stt, label)
         if row_kind in ("total", "breakdown"):
             row.kind = row_kind
