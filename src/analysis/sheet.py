@@ -87,6 +87,7 @@ class _Row:
         "label",
         "level",
         "parent",
+        "part_of",
         "raw",
         "stt",
     )
@@ -102,6 +103,7 @@ class _Row:
         self.counts: dict[int, int | None] = {}
         self.error = ""
         self.parent = -1  # position in the data list
+        self.part_of = -1  # a '- Trong đó: KCQG' line under its project: that project's position
         self.children = 0
         self.ctx: dict[str, Any] = {}
 
@@ -689,6 +691,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         }
         data.append(row)
 
+    _split_project_lines(data)
     lines = [d for d in data if d.kind == "data" and d.amounts]
     if not lines:
         # a summary whose only lines sit under its total ('Tổng cộng', then 'KCQG', 'KCĐP'): those are the lines
@@ -933,7 +936,8 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         support_present = any(k in amounts for k in support_idx)
         year = forced_year or dctx["year"] or section_year(i) or ctx.year
         province = forced_province or dctx["province"] or ctx.province
-        record_type = "allocation" if is_allocation_sheet or classify.is_source_label(d.label) else "project"
+        record_type = ("project" if d.part_of >= 0
+                       else "allocation" if is_allocation_sheet or classify.is_source_label(d.label) else "project")
         program, program_label = _resolve_program(d, dctx, lambda i=i: program_of_group(i), record_type)
         district = classify.normalise_district(dctx["place"]) if dctx["place"] else ""
         emitted = []
@@ -1013,7 +1017,8 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
             out_rows.append((  # in RECORD_COLUMNS order; transposed once in finish()
                 int(year_c) if year_c else None, province, stage, phase, record_type, program, program_label, source,
                 parsed.amount_vnd,
-                n_projects, d.label, dctx["beneficiary"], district, _printed(value),
+                n_projects, data[d.part_of].label if d.part_of >= 0 else d.label, dctx["beneficiary"], district,
+                _printed(value),
                 parsed.unit.label_vi if parsed.unit else "", ";".join(sorted(flags)) if flags else "",
                 ctx.source_file, sheet.name, d.index + 1,
             ))
@@ -1100,6 +1105,43 @@ def _section_year(label: str) -> int | None:
     """'NĂM 2022', '2023': a section row whose lines belong to that year."""
     found = _SECTION_YEAR_RE.match(fold(classify.strip_numbering(label)).strip(" .:"))
     return int(found.group(1)) if found else None
+
+
+_PART_PREFIX_RE = re.compile(r"^[\s\-–+•*]*(?:trong do\s*:?\s*)?[\-–+•*]*\s*")
+
+
+def _split_project_lines(data: list[_Row]) -> None:
+    """A project line followed by '- Trong đó: KCQG', '- KCĐP', '- Vốn đối ứng' lines that add up to it: the
+    source lines are the project's records (its title, place and programme, their source), the project line
+    their check. Lines that do not add up are left as they are (and the sheet's totals will say so)."""
+    i = 0
+    while i < len(data):
+        head = data[i]
+        i += 1
+        if head.kind != "data" or not head.amounts or not head.label:
+            continue
+        parts = []
+        j = i
+        while j < len(data) and data[j].kind in ("data", "breakdown") and not data[j].stt.strip("-–+•* "):
+            bare = _PART_PREFIX_RE.sub("", fold(data[j].label))
+            if not data[j].amounts or not bare or not classify.is_source_label(bare):
+                break
+            parts.append(data[j])
+            j += 1
+        if not parts or any(
+            sum(p.amounts[k].amount_vnd for p in parts if k in p.amounts) != a.amount_vnd
+            for k, a in head.amounts.items()
+        ):
+            continue
+        for p in parts:
+            p.kind = "data"
+            p.part_of = data.index(head)
+            p.label = _PART_PREFIX_RE.sub("", fold(p.label)) or p.label  # its source wording; the title is the head's
+            p.ctx = {**head.ctx, "source": p.ctx.get("source", "")}
+            p.level = (head.level if head.level >= 0 else 2.0) + 0.5
+        if head.level < 0:
+            head.level = 2.0  # numbered or not, the project line is the parent of its source lines
+        i = j
 
 
 def _count_line(r: int, stt: str, label: str, cells: list[object], amount_idx: list[int], level: float | None) -> _Row:
