@@ -199,3 +199,72 @@ def test_cli_second_run_says_it_waits(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "đang ghi vào" in done.stderr and "vẫn đang ghi vào" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# ---------------------------------------------------------------- reports/: one step, locked
+
+SWAP = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from analysis import outputs, report
+    if sys.argv[3] == "two-renames":
+        outputs.exchange = lambda a, b: False  # as on Windows
+    report.publish_build(Path(sys.argv[1]), Path(sys.argv[2]))
+    """
+)
+
+
+def _report_set(folder: Path, tag: str) -> None:
+    (folder / "html").mkdir(parents=True)
+    (folder / "html" / "index.html").write_text(tag, encoding="utf-8")
+    (folder / "tables").mkdir()
+    (folder / "tables" / "summary.xlsx").write_text(tag, encoding="utf-8")
+    (folder / ".build.json").write_text(json.dumps({"tag": tag}), encoding="utf-8")
+
+
+def _report_tag(target: Path) -> str:
+    tags = {(target / "html" / "index.html").read_text(encoding="utf-8"),
+            (target / "tables" / "summary.xlsx").read_text(encoding="utf-8"),
+            json.loads((target / ".build.json").read_text(encoding="utf-8"))["tag"]}
+    assert len(tags) == 1, f"mixed report set: {tags}"
+    return tags.pop()
+
+
+@pytest.mark.parametrize(("mode", "point", "expected"), [
+    pytest.param("exchange", "report-locked", "old", marks=pytest.mark.kill),
+    pytest.param("exchange", "report-staged", "old", marks=pytest.mark.kill),
+    ("exchange", "report-exchanged", "new"),
+    pytest.param("exchange", "report-swapped", "new", marks=pytest.mark.kill),
+    ("two-renames", "report-between-renames", "old"),
+    pytest.param("two-renames", "report-swapped", "new", marks=pytest.mark.kill),
+])
+def test_report_swap_killed_leaves_one_report(mode: str, point: str, expected: str, tmp_path: Path) -> None:
+    from analysis.report import recover_swap
+
+    target = tmp_path / "reports"
+    _report_set(target, "old")
+    (target / "notes.txt").write_text("mine", encoding="utf-8")  # not a build product: carried over
+    build = tmp_path / "build"
+    _report_set(build, "new")
+    dead = tmp_path / f".reports.build-{2**22 + 17}-x"  # left by a build whose process is gone
+    _report_set(dead, "dead")
+    ready = tmp_path / "paused"
+    env = {**os.environ, outputs.PAUSE_AT_ENV: point, outputs.PAUSE_FILE_ENV: str(ready)}
+    proc = subprocess.Popen([sys.executable, "-c", SWAP, str(build), str(target), mode], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        if proc.poll() is not None:
+            raise AssertionError(proc.stderr.read().decode()[-2000:])
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait(timeout=30)
+    if point != "report-between-renames" and mode == "exchange":
+        assert _report_tag(target) == expected  # at every instant: one whole report
+    with outputs.OutputLock(tmp_path, name=".reports.lock"):  # what the next build does first
+        recover_swap(target)
+    assert _report_tag(target) == expected
+    assert (target / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".reports.")) == [".reports.lock"]

@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -384,9 +384,10 @@ class OutputLock:
     is not a lock any more (the OS released it); :attr:`stale` then holds what that run wrote (PID, start).
     """
 
-    def __init__(self, folder: Path, say: Say | None = None, wait: float | None = None) -> None:
+    def __init__(self, folder: Path, say: Say | None = None, wait: float | None = None,
+                 name: str = LOCK_FILE) -> None:
         self.folder = Path(folder)
-        self.path = self.folder / LOCK_FILE
+        self.path = self.folder / name
         self.say = say
         self.wait = _lock_wait_seconds() if wait is None else wait
         self.fd: int | None = None
@@ -401,7 +402,8 @@ class OutputLock:
 
     def acquire(self) -> None:
         """Take the lock (waiting for another run when needed) and write this run's PID and start time."""
-        key = str(self.folder.resolve())
+        key = str(self.path.resolve())
+        self.folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + self.wait
         told = False
@@ -452,7 +454,40 @@ def stderr_say(lang: str = "vi") -> Say:
     return say
 
 
-def known_names(names: Iterable[str]) -> list[str]:
-    """The names among ``names`` that are known outputs, in the documented order."""
-    wanted = set(names)
-    return [n for n in KNOWN_OUTPUTS if n in wanted]
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (on Windows always assumed: never remove another run's files)."""
+    if os.name == "nt":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step where the OS can (Linux ``renameat2(RENAME_EXCHANGE)``, macOS
+    ``renamex_np(RENAME_SWAP)``). Returns False when it cannot (Windows, an old kernel or file system): the
+    caller then falls back to two renames, and :func:`analysis.report.recover_swap` repairs a kill between.
+    """
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        at_fdcwd, rename_exchange = -100, 2
+        done = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    elif sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        done = libc.renamex_np(os.fsencode(a), os.fsencode(b), 2)  # RENAME_SWAP
+    else:
+        return False
+    if done == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, getattr(errno, "ENOTSUP", errno.EINVAL), errno.EXDEV):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
