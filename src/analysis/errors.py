@@ -89,10 +89,10 @@ class FileRefused(KhuyenCongError):
     """A file the reader will not (or cannot safely) read; ``code`` is a stable slug for reports."""
 
     def __init__(self, code: str, path: str | Path, detail: str = "") -> None:
-        super().__init__(code, str(path), detail)
+        super().__init__(code, printable(str(path)), printable(detail))
         self.code = code
-        self.path = str(path)
-        self.detail = detail
+        self.path = printable(str(path))  # shown and written as UTF-8: a non-UTF-8 name gets U+FFFD
+        self.detail = printable(detail)
 
     def __str__(self) -> str:
         return f"{self.code}: {self.path}" + (f" ({self.detail})" if self.detail else "")

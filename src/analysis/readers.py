@@ -39,7 +39,7 @@ import defusedxml.ElementTree as SafeET
 import defusedxml.sax as safe_sax
 
 from .config import Limits
-from .errors import FileRefused
+from .errors import FileRefused, printable
 
 __all__ = [
     "Sheet",
@@ -1093,10 +1093,10 @@ def _prescan(path: Path, fmt: str, limits: Limits) -> _Prescan:
                 scanned[part] = _scan_xml_part(zf, part, exact=True)
         for part, ext in scanned.items():
             budget.charge(names.get(part, part), ext.max_row + 1, ext.max_col + 1)
-        for name, part in sheets:
+        for (name, part), label in zip(sheets, unique_sheet_labels([_nfc(n) for n, _ in sheets]), strict=True):
             if part in scanned:
                 _warn_declared(scanned[part], name, limits, out.warnings)
-                out.by_name[_nfc(name)] = scanned[part]
+                out.by_name[label] = scanned[part]
     return out
 
 
@@ -1257,8 +1257,58 @@ _KINDS = {
 }
 
 
+def unique_sheet_labels(names: list[str]) -> list[str]:
+    """Distinct, stable labels for sheets in workbook order: a repeated name gets " (2)", " (3)" …
+
+    Why: a workbook can hold two sheets of the same name (Excel never writes one, other tools and hand
+    edits do); every sheet must still be read and reported on its own.
+    """
+    taken = {name.casefold() for name in names}
+    seen: set[str] = set()
+    labels: list[str] = []
+    for name in names:
+        label = name
+        if name.casefold() in seen:
+            n = 2
+            while f"{name} ({n})".casefold() in taken:
+                n += 1
+            label = f"{name} ({n})"
+            taken.add(label.casefold())
+        seen.add(name.casefold())
+        labels.append(label)
+    return labels
+
+
+_SHEET_ELEMENT_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\b[^>]*>")
+_NAME_ATTR_RE = re.compile(rb'(\sname\s*=\s*)("[^"]*"|\'[^\']*\')')
+
+
+def _renamed_xlsx(path: Path, labels: list[str]) -> io.BytesIO:
+    """An in-memory copy of an xlsx whose sheets carry ``labels`` as names (calamine finds sheets by name,
+    so two same-named sheets would both read as the first)."""
+    from xml.sax.saxutils import quoteattr
+
+    index = iter(labels)
+
+    def rename(match: re.Match[bytes]) -> bytes:
+        label = next(index, None)
+        if label is None:
+            return match.group(0)
+        return _NAME_ATTR_RE.sub(lambda m: m.group(1) + quoteattr(label).encode("utf-8"), match.group(0), count=1)
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(buffer, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = _SHEET_ELEMENT_RE.sub(rename, data)
+            zout.writestr(info, data)
+    buffer.seek(0)
+    return buffer
+
+
 def _read_calamine(path: Path, fmt: str, limits: Limits, pre: _Prescan, warnings: list[str]) -> list[Sheet]:
-    from python_calamine import SheetVisibleEnum
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     wb = _open_calamine(path, fmt)
     budget = _Budget(path, limits)
@@ -1267,8 +1317,19 @@ def _read_calamine(path: Path, fmt: str, limits: Limits, pre: _Prescan, warnings
         metas = wb.sheets_metadata
         if len(metas) > limits.max_sheets:
             raise FileRefused("too_many_sheets", path, f"{len(metas)} sheets (limit {limits.max_sheets})")
+        labels = unique_sheet_labels([_nfc(meta.name) for meta in metas])
+        if labels != [_nfc(meta.name) for meta in metas]:
+            if fmt not in ("xlsx", "xlsm"):
+                raise FileRefused("duplicate_sheet_names", path, "two sheets share one name")
+            with contextlib.suppress(Exception):
+                wb.close()
+            wb = CalamineWorkbook.from_filelike(_renamed_xlsx(path, labels))
+            metas = wb.sheets_metadata
+            if [_nfc(meta.name) for meta in metas] != labels:
+                raise FileRefused("duplicate_sheet_names", path, "two sheets share one name")
+            warnings.append("sheets with the same name: read as " + ", ".join(repr(x) for x in labels))
         for index, meta in enumerate(metas):
-            name = _nfc(meta.name)
+            name = labels[index]
             kind = _KINDS.get(getattr(meta.typ, "name", str(meta.typ)).split(".")[-1], "worksheet")
             hidden = meta.visible != SheetVisibleEnum.Visible
             ext = pre.by_name.get(name)
@@ -1512,7 +1573,7 @@ def _read_text(path: Path, limits: Limits) -> Workbook:
     for row in rows:
         if len(row) < width:
             row.extend([None] * (width - len(row)))
-    sheet = Sheet(name=_nfc(path.stem), rows=rows)
+    sheet = Sheet(name=_nfc(printable(path.stem)), rows=rows)  # a name that is not UTF-8: U+FFFD
     return Workbook(path=path, format="csv", sheets=[sheet], warnings=warnings, encoding=encoding)
 
 
