@@ -138,11 +138,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         from .errors import InputError, KhuyenCongError
 
+        lang = getattr(args, "lang", "vi")
         if isinstance(exc, InputError):
-            print(f"Lỗi: {exc}", file=sys.stderr)
+            text = exc.message(lang) if callable(getattr(exc, "message", None)) else str(exc)
+            print(f"{'Error' if lang == 'en' else 'Lỗi'}: {text}", file=sys.stderr)
             return EXIT_USAGE
         if isinstance(exc, KhuyenCongError):
-            lang = getattr(args, "lang", "vi")
             text = exc.message(lang) if hasattr(exc, "message") and callable(exc.message) else str(exc)
             print(f"{'Error' if lang == 'en' else 'Lỗi'}: {text}", file=sys.stderr)
             return EXIT_FILE_ERROR

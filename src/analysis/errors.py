@@ -127,7 +127,7 @@ class OutputError(KhuyenCongError):
         return render(self.code, lang, path=self.path, **self.fields)
 
 
-class OverridesError(KhuyenCongError):
+class OverridesError(InputError):
     """A ``khuyencong.yaml`` that does not follow its schema: every problem, each with file, entry and key."""
 
     def __init__(self, path: str | Path, problems: list[tuple[str, dict[str, object]]]) -> None:

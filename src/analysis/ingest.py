@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fnmatch
 import gc
 import hashlib
 import json
@@ -405,29 +404,14 @@ def _label(path: Path, root: Path) -> str:
 
 
 def load_overrides(path: Path, root: Path) -> dict[str, Any]:
-    """Merge ``khuyencong.yaml`` entries that match this file, from the raw root down to its folder."""
-    merged: dict[str, Any] = {}
-    folders = [path.parent, *path.parent.parents]
-    chain = []
-    for folder in folders:
-        chain.append(folder)
-        if folder == root or folder == root.parent:
-            break
-    for folder in reversed(chain):
-        candidate = folder / config.OVERRIDE_FILENAME
-        if not candidate.is_file():
-            continue
-        import yaml  # only when there is an override file: a cached re-run should not pay for it
+    """Merge ``khuyencong.yaml`` entries that match this file, from the raw root down to its folder.
 
-        try:
-            content = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise InputError(f"{candidate}: không đọc được tệp cấu hình ({exc})") from exc
-        for entry in content.get("files", []) or []:
-            pattern = str(entry.get("match", "*"))
-            if fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(fold(path.name), fold(pattern)):
-                merged.update({k: v for k, v in entry.items() if k != "match"})
-    return merged
+    Each yaml is validated as a whole (:mod:`analysis.overrides`): a yaml that does not follow the schema
+    raises :class:`~analysis.errors.OverridesError` naming every problem, before any file is read.
+    """
+    from .overrides import for_file
+
+    return for_file(path, root)
 
 
 class _NotHashed(Exception):

@@ -1607,6 +1607,43 @@ def read_workbook(path: Path | str, limits: Limits | None = None) -> Workbook:
         raise FileRefused("corrupt", path, f"{type(exc).__name__}: {str(exc)[:300]}") from None
 
 
+@contextlib.contextmanager
+def _native_stderr(sink: list[str]) -> Iterator[None]:
+    """Capture what native code writes to file descriptor 2 meanwhile (calamine's Rust panic message and
+    backtrace) into ``sink`` instead of the analyst's console; the refusal message replaces it.
+
+    Under ``--debug`` (KHUYENCONG_DEBUG) the captured text is written through to stderr afterwards.
+    """
+    import tempfile
+
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    with tempfile.TemporaryFile() as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            capture.seek(0)
+            text = capture.read(256 * 1024).decode("utf-8", "replace")
+            if text:
+                sink.append(text)
+                if os.environ.get("KHUYENCONG_DEBUG"):
+                    sys.stderr.write(text)
+
+
+def _panic_line(texts: list[str]) -> str:
+    """The 'panicked at file:line: message' part of a captured Rust panic (for the report's detail)."""
+    text = " ".join(texts)
+    match = re.search(r"panicked at ([^\n]*)\n?([^\n]*)", text)
+    return f"panicked at {match.group(1).strip()} {match.group(2).strip()}".strip()[:300] if match else ""
+
+
 def _read(path: Path, limits: Limits) -> Workbook:
     if not path.exists():
         raise FileRefused("not_found", path, "no such file")
@@ -1625,8 +1662,10 @@ def _read(path: Path, limits: Limits) -> Workbook:
         warnings.append(f"format: content is {fmt} although the file is named {path.suffix or '(no suffix)'}")
     pre = _prescan(path, fmt, limits)
     warnings.extend(pre.warnings)
+    native_text: list[str] = []
     try:
-        sheets = _read_calamine(path, fmt, limits, pre, warnings)
+        with _native_stderr(native_text):
+            sheets = _read_calamine(path, fmt, limits, pre, warnings)
     except FileRefused:
         raise
     except MemoryError:
@@ -1635,6 +1674,9 @@ def _read(path: Path, limits: Limits) -> Workbook:
         if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
         refusal = _calamine_refusal(path, exc)
+        panic = _panic_line(native_text)
+        if panic:
+            refusal = FileRefused(refusal.code, path, f"{refusal.detail} [{panic}]")
         if fmt != "xls" or refusal.code == "encrypted":
             raise refusal from None
         try:
