@@ -182,7 +182,7 @@ class Generation:
                 os.fsync(handle.fileno())
             os.chmod(tmp, 0o644)
             pause_point("pointer-written")
-            os.replace(tmp, self.folder / POINTER)
+            _replace(tmp, self.folder / POINTER)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -198,6 +198,18 @@ class Generation:
         """Remove an unpublished set (a failed or interrupted run)."""
         if not self.published:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _replace(source: str | Path, target: Path) -> None:
+    """``os.replace``, retried briefly on Windows, where a reader holding ``target`` open makes it fail."""
+    for attempt in range(20 if os.name == "nt" else 1):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if os.name != "nt" or attempt == 19:
+                raise
+            time.sleep(0.05)
 
 
 def _mirror(source: Path, target: Path) -> None:
