@@ -378,6 +378,14 @@ def _os_unlock(fd: int) -> None:
             fcntl.lockf(fd, fcntl.LOCK_UN)
 
 
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        a, b = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev)
+
+
 def _read_holder(fd: int) -> dict[str, Any]:
     try:
         os.lseek(fd, 0, os.SEEK_SET)
@@ -397,9 +405,10 @@ class OutputLock:
     """
 
     def __init__(self, folder: Path, say: Say | None = None, wait: float | None = None,
-                 name: str = LOCK_FILE) -> None:
+                 name: str = LOCK_FILE, remove: bool = False) -> None:
         self.folder = Path(folder)
         self.path = self.folder / name
+        self.remove = remove and os.name != "nt"  # remove the file on release (it sits beside user files)
         self.say = say
         self.wait = _lock_wait_seconds() if wait is None else wait
         self.fd: int | None = None
@@ -422,6 +431,11 @@ class OutputLock:
         while True:
             with _HELD_GUARD:
                 if key not in _HELD and _try_os_lock(fd):
+                    if self.remove and not _same_file(fd, self.path):  # removed by its holder meanwhile
+                        _os_unlock(fd)
+                        os.close(fd)
+                        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                        continue
                     _HELD.add(key)
                     break
             holder = _read_holder(fd)
@@ -450,6 +464,8 @@ class OutputLock:
             return
         with contextlib.suppress(OSError):
             os.ftruncate(self.fd, 0)
+            if self.remove:
+                self.path.unlink()  # still locked: a waiter that opened it sees it is gone and reopens
         _os_unlock(self.fd)
         os.close(self.fd)
         self.fd = None

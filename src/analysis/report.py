@@ -1013,7 +1013,7 @@ def recover_swap(target: Path) -> None:
 
 def publish_build(build: Path, target: Path, lang: str = "vi") -> Path | None:
     """Swap a finished build into ``target`` under the report folder's lock, repairing leftovers first."""
-    with outputs.OutputLock(target.parent, say=outputs.stderr_say(lang), name=f".{target.name}.lock"):
+    with outputs.OutputLock(target.parent, say=outputs.stderr_say(lang), name=f".{target.name}.lock", remove=True):
         outputs.pause_point("report-locked")
         recover_swap(target)
         return swap_in(build, target)
