@@ -198,3 +198,24 @@ def test_good_yaml_still_applies(tmp_path: Path) -> None:
         encoding="utf-8")
     result = ingest([raw], out_dir=tmp_path / "out", jobs=0)
     assert result.ok and set(result.table["year"]) == {2021} and set(result.table["province"]) == {"Bình Dương"}
+
+
+def test_every_message_code_used_has_vietnamese_and_english_wording() -> None:
+    """Codes are rendered from vocab/messages.csv: one missing would fall back to 'file is damaged'."""
+    import re
+
+    from analysis.errors import _messages
+
+    table = _messages()
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path(analysis.ingest.__file__).parent.glob("*.py"))
+    used = set(re.findall(r'(?:OutputError|FileRefused|InputProblem)\(\s*"([a-z_]+)"', source))
+    used |= set(re.findall(r'(?:notices\.append|say)\(\s*\(?"([a-z_]+)"', source))
+    used |= set(re.findall(r'_problem\("([a-z_]+)"', source))
+    used |= {"folder_unreadable", "special_file", "dangling_link", "link_loop", "out_waiting"}
+    assert len(used) > 20
+    missing = sorted(code for code in used if code not in table)
+    assert missing == []
+    for code in used:
+        vi, en = table[code]["vi"], table[code]["en"]
+        assert vi and en and vi != en, code
+        assert re.search(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùý]", vi), code
