@@ -71,8 +71,8 @@ def test_fifo_through_the_command_line_does_not_hang(tmp_path: Path) -> None:
     raw.mkdir()
     _good_csv(raw / "ke_hoach_2020.csv")
     os.mkfifo(raw / "pipe.csv")
-    done = subprocess.run([sys.executable, "-m", "analysis", "ingest", str(raw), "--out", str(tmp_path / "out")],
-                          capture_output=True, text=True, timeout=90)
+    done = subprocess.run([sys.executable, "-m", "analysis", "ingest", str(raw), "--out", str(tmp_path / "out"),
+                           "--jobs", "0"], capture_output=True, text=True, timeout=90)
     assert done.returncode == 1
     assert "pipe.csv" in done.stderr and "Traceback" not in done.stderr
 
@@ -190,3 +190,36 @@ def test_nothing_readable_keeps_previous_outputs(tmp_path: Path) -> None:
     assert any("được giữ nguyên" in line for line in result.notice_lines("vi"))
     assert _published_hashes(out) == before
     assert len(ingest([raw], out_dir=out, jobs=0).table) == 4  # the kept set is still the one answered
+
+
+def test_hashing_is_bounded_in_time_and_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read that never returns (a stalled share) or a file above the size limit never stalls the run."""
+    import threading
+
+    import analysis.ingest
+    from analysis.config import Limits
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _good_csv(raw / "ke_hoach_2020.csv")
+    _good_csv(raw / "stalled.csv")
+    (raw / "huge.csv").write_bytes(b"x," * 4096)
+    real = analysis.ingest._sha256
+    stuck = threading.Event()
+
+    def sha256(path: Path, label: str = "", limits: object = None) -> str:
+        if Path(path).name == "stalled.csv":
+            stuck.wait(60)  # the read hangs
+        return real(path, label, limits)
+
+    monkeypatch.setattr(analysis.ingest, "_sha256", sha256)
+    started = __import__("time").perf_counter()
+    try:
+        result = ingest([raw], out_dir=tmp_path / "out", jobs=0,
+                        limits=Limits(seconds_per_file=1.0, max_file_bytes=4096))
+    finally:
+        stuck.set()
+    assert __import__("time").perf_counter() - started < 30
+    codes = {Path(f["path"]).name: f["code"] for f in result.report["files"]}
+    assert codes == {"ke_hoach_2020.csv": "", "stalled.csv": "timeout", "huge.csv": "too_large"}
+    assert len(result.table) == 2

@@ -445,6 +445,66 @@ def _sha256(path: Path, label: str = "", limits: config.Limits | None = None) ->
     return digest.hexdigest()
 
 
+def _hash_one(path: Path, label: str, limits: config.Limits) -> str | FileRefused:
+    try:
+        return _sha256(path, label, limits)
+    except _NotHashed as exc:
+        return exc.refusal
+    except OSError as exc:
+        return _os_problem(label, exc)
+
+
+def _hash_files(items: list[tuple[Path, str]], limits: config.Limits) -> list[str | FileRefused]:
+    """SHA-256 of every file, or why not, each within ``limits.seconds_per_file`` like its parsing.
+
+    Why threads: a read that never returns (a stalled network share) must not stall the run; the file is
+    refused as a timeout and a fresh thread takes over the rest (the stuck one is a daemon, abandoned).
+    hashlib releases the GIL, so a few threads also hash a large corpus faster.
+    """
+    import queue
+
+    results: list[str | FileRefused | None] = [None] * len(items)
+    if not items:
+        return []
+    tasks: queue.SimpleQueue[int] = queue.SimpleQueue()
+    done: queue.SimpleQueue[tuple[int, str | FileRefused]] = queue.SimpleQueue()
+    for i in range(len(items)):
+        tasks.put(i)
+    started: dict[int, float] = {}
+
+    def worker() -> None:
+        while True:
+            try:
+                i = tasks.get_nowait()
+            except queue.Empty:
+                return
+            started[i] = time.monotonic()
+            done.put((i, _hash_one(items[i][0], items[i][1], limits)))
+
+    def start_worker() -> None:
+        threading.Thread(target=worker, name="ingest-hash", daemon=True).start()
+
+    for _ in range(min(4, len(items))):
+        start_worker()
+    remaining = len(items)
+    while remaining:
+        try:
+            i, outcome = done.get(timeout=0.2)
+        except queue.Empty:
+            now = time.monotonic()
+            for i, since in list(started.items()):
+                if results[i] is None and now - since > limits.seconds_per_file:
+                    label = items[i][1]
+                    results[i] = FileRefused("timeout", label, f"hashing > {limits.seconds_per_file} s")
+                    remaining -= 1
+                    start_worker()  # the stuck thread is abandoned; the others' work goes on
+            continue
+        if results[i] is None:
+            results[i] = outcome
+            remaining -= 1
+    return [r for r in results if r is not None]
+
+
 @cache
 def _code_fingerprint() -> str:
     """Changes whenever the package or its vocabulary changes, so stale caches are never used."""
@@ -863,19 +923,15 @@ def _ingest(
     limits = options.limits
     province, year, stage = options.province, options.year, options.stage
     set_aside = samples_beside_own_files(files)
+    labels = [_label(path, root) for path, root in files]
+    all_overrides = [load_overrides(path, root) for path, root in files]  # every yaml checked before any read
+    digests = _hash_files([(path, label) for (path, _root), label in zip(files, labels, strict=True)], limits)
     entries = []
-    for path, root in files:
-        label = _label(path, root)
-        overrides = load_overrides(path, root)
-        try:
-            digest = _sha256(path, label, limits)
-        except _NotHashed as exc:
-            entries.append((path, label, overrides, "", exc.refusal))
-            continue
-        except OSError as exc:
-            entries.append((path, label, overrides, "", _os_problem(label, exc)))
-            continue
-        entries.append((path, label, overrides, digest, None))
+    for (path, _root), label, overrides, digest in zip(files, labels, all_overrides, digests, strict=True):
+        if isinstance(digest, FileRefused):
+            entries.append((path, label, overrides, "", digest))
+        else:
+            entries.append((path, label, overrides, digest, None))
     option_key = json.dumps([province, year, stage, limits.__dict__], sort_keys=True, default=str)
     run_key = hashlib.sha256(
         json.dumps([_code_fingerprint(), option_key, [(e[1], e[3], e[2], e[4] and e[4].code) for e in entries],
