@@ -72,6 +72,12 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _fsync_file(path: Path) -> None:
+    """Flush a written file to disk (Windows needs a handle open for writing to do it)."""
+    with contextlib.suppress(OSError), path.open("r+b" if os.name == "nt" else "rb") as handle:
+        os.fsync(handle.fileno())
+
+
 def _fsync_dir(folder: Path) -> None:
     """Make a rename in ``folder`` durable (POSIX; Windows has no directory handles to sync)."""
     if os.name == "nt":
@@ -162,8 +168,7 @@ class Generation:
         outputs: dict[str, dict[str, Any]] = {}
         for path in sorted(self.dir.iterdir()):
             if path.is_file():
-                with path.open("rb") as handle:
-                    os.fsync(handle.fileno())  # the set is on disk before the pointer names it
+                _fsync_file(path)  # the set is on disk before the pointer names it
                 outputs[path.name] = {"sha256": sha256_file(path), "bytes": path.stat().st_size}
         _fsync_dir(self.dir)
         pointer = {
