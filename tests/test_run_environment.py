@@ -123,7 +123,10 @@ def test_disk_filling_mid_run_keeps_previous_set_and_a_clean_cache(tmp_path: Pat
     assert [p.name for p in (out / outputs.GENERATIONS).iterdir()] == [before["generation"]]
     assert not [p for p in (out / ".cache").iterdir() if p.suffix != ".pkl"]
     monkeypatch.setattr(analysis.safe_export, "write_csv", real_write_csv)
+    dead = out / ".cache" / f".{'ab' * 32}.{2**22 + 17}.tmp"  # half an entry of a worker killed meanwhile
+    dead.write_bytes(b"\x80\x05half")
     again = ingest([raw], out_dir=out, jobs=0)  # space again: the next run works, from the per-file cache
+    assert not dead.exists()
     assert again.ok and outputs.read_pointer(out)["generation"] != before["generation"]
 
 

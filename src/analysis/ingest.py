@@ -696,6 +696,19 @@ def _cacheable(result: FileResult) -> bool:
     return result.code not in ("timeout", "memory")
 
 
+def _remove_dead_cache_temps(cache_root: Path) -> bool:
+    """Remove per-file cache entries half-written by workers that were killed (``.<key>.<pid>.tmp``)."""
+    found = False
+    if not cache_root.is_dir():
+        return found
+    for tmp in cache_root.glob(".*.tmp"):
+        match = re.fullmatch(r"\.[0-9a-f]+\.(\d+)\.tmp", tmp.name)
+        if match and not _out.pid_alive(int(match.group(1))):
+            tmp.unlink(missing_ok=True)
+            found = True
+    return found
+
+
 def _store(cache_file: Path, data: bytes) -> None:
     """Write one per-file cache entry atomically (a reader never sees half a pickle); best effort."""
     tmp = cache_file.with_name(f".{cache_file.stem}.{os.getpid()}.tmp")
@@ -897,6 +910,7 @@ def ingest(
         _out.pause_point("locked")
         pointer = _out.read_pointer(out)
         leftovers = _out.remove_leftovers(out, keep=pointer["generation"] if pointer else None)
+        leftovers |= _remove_dead_cache_temps(cache_root)
         if lock.stale is not None and leftovers:
             notices.append(("out_stale_lock", {"path": out, "pid": lock.stale.get("pid", "?"),
                                                "since": lock.stale.get("started", "?")}))
