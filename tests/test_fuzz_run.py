@@ -26,8 +26,9 @@ from analysis.ingest import ingest
 
 SEEDS = sorted(p for p in (config.ROOT / "data" / "raw" / config.SAMPLES_FOLDER).rglob("*")
                if p.suffix.lower() in (".xlsx", ".xls", ".ods", ".csv"))
-# A Python exception that escaped the readers shows as its repr in the refusal's detail.
-_ESCAPED = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\(")
+# A Python exception that escaped the file's processing: the worker's catch-all records its repr as the
+# detail ("IndexError('list index out of range')"). The readers' deliberate refusals read differently.
+_ESCAPED = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception)\(")
 
 
 def _flip(data: bytes, rng: random.Random) -> bytes:
@@ -109,7 +110,7 @@ def _run(tmp_path: Path, n: int, seed: int, jobs: int) -> dict:
         else:
             counts["refused"] += 1
             assert f["code"] in known, f
-            detail = f.get("detail") or ""
+            detail = f["detail"]
             if _ESCAPED.match(detail) or "Traceback" in detail:
                 counts["tracebacks"] += 1
             if f["code"] == "timeout":
@@ -128,6 +129,22 @@ def test_whole_run_over_mutated_workbooks_small(tmp_path: Path, monkeypatch: pyt
     counts = _run(tmp_path, n=24, seed=14, jobs=0)
     assert counts.get("tracebacks", 0) == 0 and counts.get("hangs", 0) == 0
     assert counts["read"] + counts["refused"] == 24
+
+
+def test_the_fuzz_counts_an_escaped_exception(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The detector of the large run is not blind: a crash in one file's processing is counted."""
+    import analysis.ingest
+
+    real = analysis.ingest.process_file
+
+    def process_file(path: Path, label: str, *args: object, **kwargs: object) -> object:
+        if Path(label).name.startswith("m0000_"):
+            raise IndexError("list index out of range")
+        return real(path, label, *args, **kwargs)
+
+    monkeypatch.setattr(analysis.ingest, "process_file", process_file)
+    counts = _run(tmp_path, n=3, seed=14, jobs=0)
+    assert counts.get("tracebacks") == 1
 
 
 @pytest.mark.fuzz

@@ -130,6 +130,7 @@ class FileResult:
             "status": self.status,
             "message": self.message,
             "code": self.code,
+            "detail": self.detail,  # English, technical: why a file was refused (stable for tools, --debug)
             "sha256": self.sha256,
             "seconds": round(self.seconds, 3),
             "warnings": self.warnings,
