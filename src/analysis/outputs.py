@@ -194,9 +194,13 @@ class Generation:
         self.published = True
         _fsync_dir(self.folder)
         pause_point("after-pointer")
-        sync_known_paths(self.folder, pointer, say)
-        pause_point("after-mirrors")
-        remove_leftovers(self.folder, keep=self.name)
+        # The set is published: what follows is tidying, repeated by the next run, and never fails this one.
+        try:
+            sync_known_paths(self.folder, pointer, say)
+            pause_point("after-mirrors")
+            remove_leftovers(self.folder, keep=self.name)
+        except OSError:
+            pass
         return pointer
 
     def discard(self) -> None:
