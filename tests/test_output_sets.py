@@ -268,3 +268,22 @@ def test_report_swap_killed_leaves_one_report(mode: str, point: str, expected: s
     assert _report_tag(target) == expected
     assert (target / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".reports.")) == []
+
+
+def test_second_run_waits_for_the_first_then_publishes(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    import threading
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    fx.summary_by_source(raw)
+    out = tmp_path / "out"
+    lock = outputs.OutputLock(out)
+    lock.acquire()  # another run holds the folder …
+    timer = threading.Timer(1.0, lock.release)  # … and finishes a second later
+    timer.start()
+    try:
+        result = ingest([raw], out_dir=out, jobs=0)
+    finally:
+        timer.join()
+    assert result.ok and _known_paths_match(out, _published(out))
+    assert "đang chờ" in capfd.readouterr().err  # it said it was waiting
