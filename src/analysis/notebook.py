@@ -166,6 +166,13 @@ def _read_table(data_dir: str | os.PathLike[str] | None) -> pd.DataFrame:
 
         ingest(out_dir=folder, progress=False)
         path = outputs.resolve(folder, TABLE_FILE)
+    try:
+        return _read_version(path)
+    except FileNotFoundError:  # a newer set was published (and this one removed) meanwhile: read that one
+        return _read_version(outputs.resolve(folder, TABLE_FILE))
+
+
+def _read_version(path: Path) -> pd.DataFrame:
     stat = path.stat()
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _TABLES:
