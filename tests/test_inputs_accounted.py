@@ -223,3 +223,25 @@ def test_hashing_is_bounded_in_time_and_size(tmp_path: Path, monkeypatch: pytest
     codes = {Path(f["path"]).name: f["code"] for f in result.report["files"]}
     assert codes == {"ke_hoach_2020.csv": "", "stalled.csv": "timeout", "huge.csv": "too_large"}
     assert len(result.table) == 2
+
+
+def test_same_named_tables_of_an_ods_are_each_read(tmp_path: Path) -> None:
+    from analysis.readers import read_workbook
+
+    sample = next((Path(__file__).resolve().parents[1] / "data" / "raw" / "samples").rglob("*.ods"))
+    raw = tmp_path / "dup.ods"
+    with zipfile.ZipFile(sample) as zin, zipfile.ZipFile(raw, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "content.xml":  # the same table twice, under one name
+                start = data.index(b"<table:table ")
+                end = data.index(b"</table:table>") + len(b"</table:table>")
+                second = data[start:end].replace(b"<text:p>", b"<text:p>B2 ")  # its own text
+                data = data[:end] + second + data[end:]
+            zout.writestr(info, data)
+    workbook = read_workbook(raw)
+    names = [s.name for s in workbook.sheets]
+    assert len(names) == 2 and names[1] == f"{names[0]} (2)"
+    first = [c for row in workbook.sheets[0].rows for c in row if isinstance(c, str)]
+    second = [c for row in workbook.sheets[1].rows for c in row if isinstance(c, str)]
+    assert first and second == ["B2 " + c for c in first]  # the second table read, not the first twice

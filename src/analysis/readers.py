@@ -1279,29 +1279,36 @@ def unique_sheet_labels(names: list[str]) -> list[str]:
     return labels
 
 
-_SHEET_ELEMENT_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\b[^>]*>")
-_NAME_ATTR_RE = re.compile(rb'(\sname\s*=\s*)("[^"]*"|\'[^\']*\')')
+# Where each format's zip names its sheets: (member, sheet element, name attribute).
+_SHEET_NAMES = {
+    "xlsx": ("xl/workbook.xml", re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\b[^>]*>"),
+             re.compile(rb'(\sname\s*=\s*)("[^"]*"|\'[^\']*\')')),
+    "ods": ("content.xml", re.compile(rb"<table:table\s[^>]*>"),
+            re.compile(rb'(\stable:name\s*=\s*)("[^"]*"|\'[^\']*\')')),
+}
+_SHEET_NAMES["xlsm"] = _SHEET_NAMES["xlsx"]
 
 
-def _renamed_xlsx(path: Path, labels: list[str]) -> io.BytesIO:
-    """An in-memory copy of an xlsx whose sheets carry ``labels`` as names (calamine finds sheets by name,
-    so two same-named sheets would both read as the first)."""
+def _renamed_sheets(path: Path, fmt: str, labels: list[str]) -> io.BytesIO:
+    """An in-memory copy of an xlsx/xlsm/ods whose sheets carry ``labels`` as names (calamine finds sheets by
+    name, so two same-named sheets would both read as the first)."""
     from xml.sax.saxutils import quoteattr
 
+    member, element_re, name_re = _SHEET_NAMES[fmt]
     index = iter(labels)
 
     def rename(match: re.Match[bytes]) -> bytes:
         label = next(index, None)
         if label is None:
             return match.group(0)
-        return _NAME_ATTR_RE.sub(lambda m: m.group(1) + quoteattr(label).encode("utf-8"), match.group(0), count=1)
+        return name_re.sub(lambda m: m.group(1) + quoteattr(label).encode("utf-8"), match.group(0), count=1)
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(buffer, "w") as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
-            if info.filename == "xl/workbook.xml":
-                data = _SHEET_ELEMENT_RE.sub(rename, data)
+            if info.filename == member:
+                data = element_re.sub(rename, data)
             zout.writestr(info, data)
     buffer.seek(0)
     return buffer
@@ -1319,11 +1326,11 @@ def _read_calamine(path: Path, fmt: str, limits: Limits, pre: _Prescan, warnings
             raise FileRefused("too_many_sheets", path, f"{len(metas)} sheets (limit {limits.max_sheets})")
         labels = unique_sheet_labels([_nfc(meta.name) for meta in metas])
         if labels != [_nfc(meta.name) for meta in metas]:
-            if fmt not in ("xlsx", "xlsm"):
+            if fmt not in _SHEET_NAMES:  # xlsb, xls: names are binary records; refused rather than misread
                 raise FileRefused("duplicate_sheet_names", path, "two sheets share one name")
             with contextlib.suppress(Exception):
                 wb.close()
-            wb = CalamineWorkbook.from_filelike(_renamed_xlsx(path, labels))
+            wb = CalamineWorkbook.from_filelike(_renamed_sheets(path, fmt, labels))
             metas = wb.sheets_metadata
             if [_nfc(meta.name) for meta in metas] != labels:
                 raise FileRefused("duplicate_sheet_names", path, "two sheets share one name")
