@@ -245,3 +245,25 @@ def test_same_named_tables_of_an_ods_are_each_read(tmp_path: Path) -> None:
     first = [c for row in workbook.sheets[0].rows for c in row if isinstance(c, str)]
     second = [c for row in workbook.sheets[1].rows for c in row if isinstance(c, str)]
     assert first and second == ["B2 " + c for c in first]  # the second table read, not the first twice
+
+
+def test_same_named_sheets_of_an_xls_are_each_read(tmp_path: Path) -> None:
+    import io
+
+    import xlwt
+
+    from analysis.readers import read_workbook
+
+    book = xlwt.Workbook()
+    head = [["KẾ HOẠCH KHUYẾN CÔNG NĂM 2020 TỈNH BÌNH DƯƠNG"], ["ĐVT: triệu đồng"], ["STT", "Tên đề án", "KCĐP"]]
+    for name, extra in (("Sheet", [1, "Đề án A", 100]), ("Shee2", [1, "Đề án C", 7])):
+        ws = book.add_sheet(name)
+        for r, row in enumerate([*head, extra]):
+            for c, value in enumerate(row):
+                ws.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path = tmp_path / "dup.xls"
+    path.write_bytes(buffer.getvalue().replace(b"Shee2", b"Sheet"))  # xlwt refuses two equal names
+    workbook = read_workbook(path)
+    assert [(s.name, s.rows[3][1]) for s in workbook.sheets] == [("Sheet", "Đề án A"), ("Sheet (2)", "Đề án C")]

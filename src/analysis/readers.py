@@ -1409,6 +1409,8 @@ def _read_xlrd(path: Path, limits: Limits, warnings: list[str]) -> list[Sheet]:
         sheets.append(
             Sheet(name=_nfc(sh.name), rows=rows, hidden=getattr(sh, "visibility", 0) != 0, merged=merged)
         )
+    for sheet, label in zip(sheets, unique_sheet_labels([sh.name for sh in sheets]), strict=True):
+        sheet.name = label
     return sheets
 
 
@@ -1673,8 +1675,11 @@ def _read(path: Path, limits: Limits) -> Workbook:
     try:
         with _native_stderr(native_text):
             sheets = _read_calamine(path, fmt, limits, pre, warnings)
-    except FileRefused:
-        raise
+    except FileRefused as refusal:
+        if refusal.code != "duplicate_sheet_names" or fmt != "xls":
+            raise
+        sheets = _read_xlrd(path, limits, warnings)  # xlrd reads sheets by position
+        warnings.append("sheets with the same name: read as " + ", ".join(repr(s.name) for s in sheets))
     except MemoryError:
         raise
     except BaseException as exc:
