@@ -222,3 +222,26 @@ def test_every_message_code_used_has_vietnamese_and_english_wording() -> None:
         vi, en = table[code]["vi"], table[code]["en"]
         assert vi and en and vi != en, code
         assert re.search(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùý]", vi), code
+
+
+def test_a_worker_crashing_in_native_code_is_a_damaged_file_not_memory(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader library that aborts (as calamine did on a mutated .xls) kills its worker: the file is refused
+    as damaged, the other files are read, and the run goes on."""
+    raw = _raw(tmp_path)
+    fx.two_row_header(raw)
+    real = analysis.ingest.process_file
+
+    def process_file(path: Path, label: str, *args: object, **kwargs: object) -> object:
+        if "ket_qua" in label:
+            import faulthandler
+
+            faulthandler.disable()  # pytest's dump of the abort is noise here
+            os.abort()  # the worker process dies with SIGABRT
+        return real(path, label, *args, **kwargs)
+
+    monkeypatch.setattr(analysis.ingest, "process_file", process_file)  # workers are forked: they inherit it
+    result = ingest([raw], out_dir=tmp_path / "out", jobs=1, cache=False)
+    codes = {Path(f["path"]).name: f["code"] for f in result.report["files"]}
+    assert codes["ket_qua_nguon_2019.xlsx"] == "corrupt"
+    assert [c for name, c in codes.items() if name != "ket_qua_nguon_2019.xlsx"] == [""]

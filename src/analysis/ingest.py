@@ -762,6 +762,16 @@ def _init_worker(limits: config.Limits) -> None:
     gc.freeze()
 
 
+def _death_code(exitcode: int | None) -> str:
+    """Why a worker died, as a refusal code: killed (the kernel's out-of-memory killer) → 'memory'; aborted or
+    crashed in native code (a reader library's abort, a segfault) → 'corrupt', the file's fault."""
+    import signal
+
+    crashes = {-int(getattr(signal, name)) for name in ("SIGABRT", "SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE")
+               if hasattr(signal, name)}
+    return "corrupt" if exitcode in crashes else "memory"
+
+
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -802,7 +812,8 @@ def _run_parallel(
                 results[i] = _refused(label, FileRefused("timeout", label, f"> {limits.seconds_per_file} s"),
                                       "timeout")
             except ProcessExpired as exc:
-                results[i] = _refused(label, FileRefused("memory", label, f"worker died: {exc}"), "memory")
+                code = _death_code(getattr(exc, "exitcode", None))
+                results[i] = _refused(label, FileRefused(code, label, f"worker died: {exc}"), code)
             except Exception as exc:
                 results[i] = _refused(label, exc, "corrupt")
             on_done()
