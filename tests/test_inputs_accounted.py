@@ -18,7 +18,10 @@ from analysis import outputs
 from analysis.errors import OutputError
 from analysis.ingest import ingest
 
-pytestmark = pytest.mark.timeout(120)  # a hang on a pipe or a device must fail, not stall the suite
+pytestmark = [
+    pytest.mark.timeout(120),  # a hang on a pipe or a device must fail, not stall the suite
+    pytest.mark.skipif(sys.platform == "win32", reason="FIFOs, Unix sockets and /dev/zero are POSIX"),
+]
 
 
 def _good_csv(path: Path | bytes) -> None:

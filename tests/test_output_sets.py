@@ -20,6 +20,8 @@ from analysis import outputs
 from analysis.errors import OutputError
 from analysis.ingest import ingest
 
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and POSIX record locks")
+
 RUN = textwrap.dedent(
     """
     import sys
