@@ -10,7 +10,7 @@ STAMP_DEV := $(VENV)/.installed-dev
 JOBS   ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help report report-provinces ingest test lint lab notebooks-clean samples bench clean
+.PHONY: help report report-provinces ingest test test-robust lint lab notebooks-clean samples bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ ingest: $(STAMP_RUN) ## Only clean data/raw into data/processed (funding.parquet
 test: $(STAMP_DEV) ## Set up (first time), lint with ruff and run the test suite
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+test-robust: $(STAMP_DEV) ## The long robustness runs left out of make test: kill at every publish point, large whole-run fuzz
+	$(BIN)/python -m pytest -n 2 -q -m "kill or fuzz" -s
 
 lint: $(STAMP_DEV) ## Ruff only
 	$(BIN)/ruff check src tests benchmarks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -182,3 +183,43 @@ def test_atomic_write_bytes_mode_is_shareable(tmp_path: Path) -> None:
     os.chmod(path, 0o640)
     atomic_write_bytes(path, b"new")
     assert stat.S_IMODE(path.stat().st_mode) == 0o640  # an existing file keeps its mode
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("abc;=3+3", "abc;'=3+3"),
+    ("abc,=3+3", "abc,'=3+3"),
+    ("x; =HYPERLINK(\"http://x\")", "x; '=HYPERLINK(\"http://x\")"),
+    ("a;\"@SUM(A1)", "a;\"'@SUM(A1)"),
+    ("=1+1;+cmd", "'=1+1;'+cmd"),
+    ("1,5;-2", "1,5;-2"),  # numerals stay numerals
+    ("Hà Nội, -", "Hà Nội, -"),
+    ("ok;-2,=cmd", "ok;'-2,'=cmd"),  # the ';' cell '-2,=cmd' is no numeral
+])
+def test_neutralise_after_either_list_separator(value: str, expected: str) -> None:
+    assert neutralise(value) == expected
+
+
+def _live_cells(line: str, sep: str) -> list[str]:
+    """Cells of a raw CSV line as a spreadsheet that splits it on ``sep`` (quotes or not) would begin them."""
+    live = []
+    for segment in line.split(sep):
+        cell = segment.lstrip()
+        cell = cell[1:] if cell.startswith('"') else cell
+        cell = cell.split('"', 1)[0]
+        if cell[:1] in ("=", "+", "-", "@") and not re.fullmatch(r"[+-]?[\d\s.,]*", cell):
+            live.append(cell)
+    return live
+
+
+def test_csv_has_no_live_cell_in_an_excel_set_to_semicolon_or_comma(tmp_path: Path) -> None:
+    payloads = ["abc;=3+3", "abc,=3+3", "t;@SUM(1)", "x;+cmd|' /C calc'!A0", "a; -2+3", "Đề án; =1", "ok;-1.234",
+                "plain", "=HYPERLINK(\"x\")", "a,b;c,=d"]
+    frame = pd.DataFrame({"title": payloads, "beneficiary": list(reversed(payloads)),
+                          "amount_vnd": range(len(payloads))})
+    frame["title"] = frame["title"].astype("string")  # both the string and the object paths
+    path = write_csv(frame, tmp_path / "funding.csv")
+    lines = path.read_text(encoding="utf-8-sig").splitlines()[1:]
+    for sep in (";", ","):
+        assert [cell for line in lines for cell in _live_cells(line, sep)] == [], sep
+    back = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
+    assert back["title"].tolist() == [neutralise(v) for v in payloads]

@@ -73,6 +73,7 @@ def _ingest(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         cache=not args.no_cache,
         progress=None,
+        lang=args.lang,
     )
     from .report_ingest import console_lines
 
@@ -80,6 +81,8 @@ def _ingest(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     for line in result.report.get("validation_failures", []):
         print(f"schema: {line}", file=sys.stderr)
+    for line in result.notice_lines(args.lang):
+        print(line, file=sys.stderr)
     where = result.out_dir or ""
     print(f"{result.summary(args.lang)} → {where}", file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_FILE_ERROR
@@ -137,12 +140,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         from .errors import InputError, KhuyenCongError
 
+        lang = getattr(args, "lang", "vi")
         if isinstance(exc, InputError):
-            print(f"Lỗi: {exc}", file=sys.stderr)
+            text = exc.message(lang) if callable(getattr(exc, "message", None)) else str(exc)
+            print(f"{'Error' if lang == 'en' else 'Lỗi'}: {text}", file=sys.stderr)
             return EXIT_USAGE
         if isinstance(exc, KhuyenCongError):
-            text = exc.message("vi") if hasattr(exc, "message") and callable(exc.message) else str(exc)
-            print(f"Lỗi: {text}", file=sys.stderr)
+            text = exc.message(lang) if hasattr(exc, "message") and callable(exc.message) else str(exc)
+            print(f"{'Error' if lang == 'en' else 'Lỗi'}: {text}", file=sys.stderr)
             return EXIT_FILE_ERROR
         print(f"Lỗi không mong đợi: {type(exc).__name__}: {exc} (chạy lại với --debug để xem chi tiết)",
               file=sys.stderr)

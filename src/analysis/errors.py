@@ -8,6 +8,7 @@ Messages live in ``vocab/messages.csv`` so they can be reworded without touching
 from __future__ import annotations
 
 import csv
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,25 +55,94 @@ _BUILTIN = {
 }
 
 
+def printable(text: str) -> str:
+    """``text`` safe to print and to write as UTF-8: bytes of a file name that are not UTF-8 (which Python keeps
+    as lone surrogates) become U+FFFD. Why: one such name used to abort the whole run at the first write."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape" if os.name != "nt" else "replace").decode("utf-8", "replace") \
+            if _only_escapes(text) else text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _only_escapes(text: str) -> bool:
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in text)
+
+
+def render(code: str, lang: str = "vi", **fields: object) -> str:
+    """The ``vocab/messages.csv`` template of ``code`` in ``lang`` ('vi' or 'en'), filled with ``fields``.
+
+    Why one function: every user-facing sentence (file refusals, output-folder problems, khuyencong.yaml
+    problems) comes from the same table, so it can be reworded or translated without touching code.
+    """
+    lang = "en" if lang.lower().startswith("en") else "vi"
+    table = _messages()
+    template = (table.get(code) or table.get(_FALLBACK_CODE) or _BUILTIN).get(lang) or _BUILTIN[lang]
+    values = {k: printable(str(v)) for k, v in fields.items()}
+    if "path" in values and "name" not in values:
+        values["name"] = Path(values["path"]).name
+    return template.format_map(_SafeDict(values))
+
+
 class FileRefused(KhuyenCongError):
     """A file the reader will not (or cannot safely) read; ``code`` is a stable slug for reports."""
 
     def __init__(self, code: str, path: str | Path, detail: str = "") -> None:
-        super().__init__(code, str(path), detail)
+        super().__init__(code, printable(str(path)), printable(detail))
         self.code = code
-        self.path = str(path)
-        self.detail = detail
+        self.path = printable(str(path))  # shown and written as UTF-8: a non-UTF-8 name gets U+FFFD
+        self.detail = printable(detail)
 
     def __str__(self) -> str:
         return f"{self.code}: {self.path}" + (f" ({self.detail})" if self.detail else "")
 
     def message(self, lang: str = "vi") -> str:
         """Plain-language message the analyst can act on (``lang`` 'vi' or 'en')."""
-        lang = "en" if lang.lower().startswith("en") else "vi"
-        table = _messages()
-        template = (table.get(self.code) or table.get(_FALLBACK_CODE) or _BUILTIN).get(lang) or _BUILTIN[lang]
-        return template.format_map(_SafeDict(path=self.path, name=Path(self.path).name, detail=self.detail))
+        return render(self.code, lang, path=self.path, detail=self.detail)
 
 
 class InputError(KhuyenCongError):
     """Bad user input (usage), e.g. a path given on the command line does not exist."""
+
+
+class OutputError(KhuyenCongError):
+    """The output folder cannot take a new set (not a folder, not writable, disk full, held by another run).
+
+    Raised before any work starts when it can be known then; the previous outputs are always left as they were.
+    ``code`` selects the vi/en message in ``vocab/messages.csv``; ``fields`` fill its placeholders.
+    """
+
+    def __init__(self, code: str, path: str | Path, **fields: object) -> None:
+        super().__init__(code, str(path))
+        self.code = code
+        self.path = str(path)
+        self.fields = fields
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+    def message(self, lang: str = "vi") -> str:
+        """Plain-language message with the path and what to do (``lang`` 'vi' or 'en')."""
+        return render(self.code, lang, path=self.path, **self.fields)
+
+
+class OverridesError(InputError):
+    """A ``khuyencong.yaml`` that does not follow its schema: every problem, each with file, entry and key."""
+
+    def __init__(self, path: str | Path, problems: list[tuple[str, dict[str, object]]]) -> None:
+        super().__init__(str(path), problems)
+        self.path = str(path)
+        self.problems = problems  # (message code, fields) pairs, rendered in the reader's language
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+    def lines(self, lang: str = "vi") -> list[str]:
+        """One sentence per problem."""
+        return [render(code, lang, path=self.path, **fields) for code, fields in self.problems]
+
+    def message(self, lang: str = "vi") -> str:
+        """The heading and every problem, one per line."""
+        head = render("yaml_invalid", lang, path=self.path, count=len(self.problems))
+        return "\n".join([head, *(f"  - {line}" for line in self.lines(lang))])

@@ -11,13 +11,14 @@ previous run, and its table is only read when it is used (``IngestResult.table``
 from __future__ import annotations
 
 import contextlib
-import fnmatch
+import errno
 import gc
 import hashlib
 import json
 import os
 import pickle
 import re
+import stat
 import sys
 import threading
 import time
@@ -29,7 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, classify, config
-from .errors import FileRefused, InputError, KhuyenCongError
+from . import outputs as _out
+from .errors import FileRefused, InputError, KhuyenCongError, OutputError, printable
 from .text import fold, nfc
 
 if TYPE_CHECKING:
@@ -128,6 +130,7 @@ class FileResult:
             "status": self.status,
             "message": self.message,
             "code": self.code,
+            "detail": self.detail,  # English, technical: why a file was refused (stable for tools, --debug)
             "sha256": self.sha256,
             "seconds": round(self.seconds, 3),
             "warnings": self.warnings,
@@ -168,19 +171,31 @@ class IngestResult:
         self.out_dir = out_dir
         self.from_cache = from_cache
         self._signatures: dict[str, tuple[int, int, int]] = {}
+        self.files_dir: Path | None = None  # the published set's own folder (out_dir/.generations/<name>)
+        # (message code, fields) for the run around the files: kept outputs, a stale lock, a locked file …
+        self.notices: list[tuple[str, dict[str, Any]]] = []
 
     @classmethod
-    def _from_outputs(cls, out: Path, report: dict[str, Any]) -> IngestResult:
-        """A cache hit: the report now, the table and rejects from ``out`` when first used."""
+    def _from_outputs(cls, out: Path, report: dict[str, Any], files_dir: Path | None = None) -> IngestResult:
+        """A cache hit: the report now, the table and rejects from the published set when first used."""
         result = cls(None, None, report, out, from_cache=True)
-        result._signatures = {name: _file_signature(out / name) for name in ("funding.parquet", "rejects.csv")}
+        result.files_dir = files_dir or out
+        result._signatures = {
+            name: _file_signature(result.files_dir / name) for name in ("funding.parquet", "rejects.csv")
+        }
         return result
+
+    def notice_lines(self, lang: str = "vi") -> list[str]:
+        """The notices in ``lang``, one sentence each."""
+        from .errors import render
+
+        return [render(code, lang, **fields) for code, fields in self.notices]
 
     def _load(self, name: str) -> pd.DataFrame:
         import pandas as pd
 
         assert self.out_dir is not None
-        path = self.out_dir / name
+        path = (self.files_dir or self.out_dir) / name
         try:
             unchanged = _file_signature(path) == self._signatures[name]
         except OSError:
@@ -261,29 +276,104 @@ class IngestResult:
 # ---------------------------------------------------------------- files and overrides
 
 
-def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, Path]]:
-    """Spreadsheets under the given files/folders as (path, root it was found under), sorted.
+@dataclass(frozen=True)
+class InputProblem:
+    """Something found among the inputs that is not read: why, in a message code of vocab/messages.csv."""
 
-    Folders are searched recursively; hidden files, Office lock files (~$…), READMEs and the
+    path: Path
+    root: Path
+    code: str  # folder_unreadable | special_file | dangling_link | link_loop
+    detail: str = ""
+
+
+def _spreadsheet_name(name: str) -> bool:
+    if name.startswith((".", "~$")) or name.lower().startswith("readme"):
+        return False
+    return Path(name).suffix.lower() in config.SPREADSHEET_SUFFIXES
+
+
+def _file_problem(path: Path, root: Path) -> InputProblem | None:
+    """Why ``path`` must not be opened (a link to nothing or to itself, a pipe, a device, a socket), or None.
+
+    Only ``lstat``/``stat`` are used: opening a FIFO blocks forever, and /dev/zero never ends.
+    """
+    try:
+        st = path.lstat()
+    except OSError as exc:
+        return InputProblem(path, root, "dangling_link" if exc.errno == errno.ENOENT else "folder_unreadable",
+                            str(exc.strerror or exc))
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            st = path.stat()
+        except OSError as exc:
+            code = "link_loop" if exc.errno == errno.ELOOP else "dangling_link"
+            return InputProblem(path, root, code, str(exc.strerror or exc))
+    if stat.S_ISDIR(st.st_mode):
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return InputProblem(path, root, "special_file", _kind_of(st.st_mode))
+    return None
+
+
+def _kind_of(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "fifo"), (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+                       (stat.S_ISSOCK, "socket")):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[tuple[Path, Path]], list[InputProblem]]:
+    """Spreadsheets under the given files/folders as sorted (path, root) pairs, and every input not read.
+
+    Why the second list: a folder that cannot be opened, a pipe or a device named like a spreadsheet, or a
+    broken link used to vanish without a word (or hang the run); each is now reported with its reason and
+    never opened. Folders are searched recursively; hidden files, Office lock files (~$…), READMEs and the
     ``published/`` reference folder are left out.
     """
     found: dict[Path, Path] = {}
+    problems: dict[Path, InputProblem] = {}
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            raise InputError(f"không tìm thấy: {path} (path not found)")
-        if path.is_file():
+        if not path.exists() and not path.is_symlink():
+            raise InputError(f"không tìm thấy: {printable(str(path))} (path not found)")
+        problem = _file_problem(path, path.parent)
+        if problem is not None:
+            problems.setdefault(path, problem)
+            continue
+        if not path.is_dir():
             found.setdefault(path.resolve(), path.resolve().parent)
             continue
         root = path.resolve()
-        for dirpath, dirnames, filenames in os.walk(root):
+
+        def unreadable(exc: OSError, root: Path = root) -> None:
+            where = Path(exc.filename) if exc.filename else root
+            problems.setdefault(where, InputProblem(where, root, "folder_unreadable", str(exc.strerror or exc)))
+
+        for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "published")
             for name in sorted(filenames):
-                if name.startswith((".", "~$")) or name.lower().startswith("readme"):
+                if not _spreadsheet_name(name):
                     continue
-                if Path(name).suffix.lower() in config.SPREADSHEET_SUFFIXES:
-                    found.setdefault(Path(dirpath, name), root)
-    return sorted(found.items())
+                candidate = Path(dirpath, name)
+                problem = _file_problem(candidate, root)
+                if problem is not None:
+                    problems.setdefault(candidate, problem)
+                else:
+                    found.setdefault(candidate, root)
+            for name in dirnames:  # a link to a folder is not followed; a broken one is reported
+                candidate = Path(dirpath, name)
+                if candidate.is_symlink():
+                    problem = _file_problem(candidate, root)
+                    if problem is not None:
+                        problems.setdefault(candidate, problem)
+    return sorted(found.items()), sorted(problems.values(), key=lambda p: str(p.path))
+
+
+def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, Path]]:
+    """Spreadsheets under the given files/folders as (path, root it was found under), sorted (see
+    :func:`discover`, which also lists what was not read)."""
+    return discover(paths)[0]
 
 
 SAMPLES_SKIPPED = "illustrative sample: not used alongside your own files"
@@ -309,47 +399,116 @@ def samples_beside_own_files(files: Iterable[tuple[Path, Path]]) -> set[Path]:
 
 
 def _label(path: Path, root: Path) -> str:
-    """Path shown to users and stored in source_file: relative to the raw folder when possible."""
+    """Path shown to users and stored in source_file: relative to the raw folder when possible; bytes of a
+    name that are not UTF-8 are shown as U+FFFD (the file itself is opened by its real name)."""
     for base in (config.RAW_DIR, root.parent, root):
         try:
-            return path.relative_to(base).as_posix()
+            return printable(path.relative_to(base).as_posix())
         except ValueError:
             continue
-    return path.as_posix()
+    return printable(path.as_posix())
 
 
 def load_overrides(path: Path, root: Path) -> dict[str, Any]:
-    """Merge ``khuyencong.yaml`` entries that match this file, from the raw root down to its folder."""
-    merged: dict[str, Any] = {}
-    folders = [path.parent, *path.parent.parents]
-    chain = []
-    for folder in folders:
-        chain.append(folder)
-        if folder == root or folder == root.parent:
-            break
-    for folder in reversed(chain):
-        candidate = folder / config.OVERRIDE_FILENAME
-        if not candidate.is_file():
-            continue
-        import yaml  # only when there is an override file: a cached re-run should not pay for it
+    """Merge ``khuyencong.yaml`` entries that match this file, from the raw root down to its folder.
 
-        try:
-            content = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise InputError(f"{candidate}: không đọc được tệp cấu hình ({exc})") from exc
-        for entry in content.get("files", []) or []:
-            pattern = str(entry.get("match", "*"))
-            if fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(fold(path.name), fold(pattern)):
-                merged.update({k: v for k, v in entry.items() if k != "match"})
-    return merged
+    Each yaml is validated as a whole (:mod:`analysis.overrides`): a yaml that does not follow the schema
+    raises :class:`~analysis.errors.OverridesError` naming every problem, before any file is read.
+    """
+    from .overrides import for_file
+
+    return for_file(path, root)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
+class _NotHashed(Exception):
+    """A file the main process will not read to hash it (the refusal says why)."""
+
+    def __init__(self, refusal: FileRefused) -> None:
+        super().__init__(str(refusal))
+        self.refusal = refusal
+
+
+def _sha256(path: Path, label: str = "", limits: config.Limits | None = None) -> str:
+    """SHA-256 of a regular file within the parsing limits (size, time): never blocks on a pipe or a device.
+
+    The file is opened non-blocking and checked with fstat before any read, so a file swapped for a FIFO
+    after discovery is refused, not waited on.
+    """
+    limits = limits or config.Limits()
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise _NotHashed(FileRefused("special_file", label or path, _kind_of(st.st_mode)))
+        if st.st_size > limits.max_file_bytes:
+            raise _NotHashed(FileRefused("too_large", label or path, f"{st.st_size} bytes"))
+        digest = hashlib.sha256()
+        deadline = time.monotonic() + limits.seconds_per_file
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
+            if time.monotonic() > deadline:
+                raise _NotHashed(FileRefused("timeout", label or path, "hashing"))
     return digest.hexdigest()
+
+
+def _hash_one(path: Path, label: str, limits: config.Limits) -> str | FileRefused:
+    try:
+        return _sha256(path, label, limits)
+    except _NotHashed as exc:
+        return exc.refusal
+    except OSError as exc:
+        return _os_problem(label, exc)
+
+
+def _hash_files(items: list[tuple[Path, str]], limits: config.Limits) -> list[str | FileRefused]:
+    """SHA-256 of every file, or why not, each within ``limits.seconds_per_file`` like its parsing.
+
+    Why threads: a read that never returns (a stalled network share) must not stall the run; the file is
+    refused as a timeout and a fresh thread takes over the rest (the stuck one is a daemon, abandoned).
+    hashlib releases the GIL, so a few threads also hash a large corpus faster.
+    """
+    import queue
+
+    results: list[str | FileRefused | None] = [None] * len(items)
+    if not items:
+        return []
+    tasks: queue.SimpleQueue[int] = queue.SimpleQueue()
+    done: queue.SimpleQueue[tuple[int, str | FileRefused]] = queue.SimpleQueue()
+    for i in range(len(items)):
+        tasks.put(i)
+    started: dict[int, float] = {}
+
+    def worker() -> None:
+        while True:
+            try:
+                i = tasks.get_nowait()
+            except queue.Empty:
+                return
+            started[i] = time.monotonic()
+            done.put((i, _hash_one(items[i][0], items[i][1], limits)))
+
+    def start_worker() -> None:
+        threading.Thread(target=worker, name="ingest-hash", daemon=True).start()
+
+    for _ in range(min(4, len(items))):
+        start_worker()
+    remaining = len(items)
+    while remaining:
+        try:
+            i, outcome = done.get(timeout=0.2)
+        except queue.Empty:
+            now = time.monotonic()
+            for i, since in list(started.items()):
+                if results[i] is None and now - since > limits.seconds_per_file:
+                    label = items[i][1]
+                    results[i] = FileRefused("timeout", label, f"hashing > {limits.seconds_per_file} s")
+                    remaining -= 1
+                    start_worker()  # the stuck thread is abandoned; the others' work goes on
+            continue
+        if results[i] is None:
+            results[i] = outcome
+            remaining -= 1
+    return [r for r in results if r is not None]
 
 
 @cache
@@ -570,6 +729,19 @@ def _cacheable(result: FileResult) -> bool:
     return result.code not in ("timeout", "memory")
 
 
+def _remove_dead_cache_temps(cache_root: Path) -> bool:
+    """Remove per-file cache entries half-written by workers that were killed (``.<key>.<pid>.tmp``)."""
+    found = False
+    if not cache_root.is_dir():
+        return found
+    for tmp in cache_root.glob(".*.tmp"):
+        match = re.fullmatch(r"\.[0-9a-f]+\.(\d+)\.tmp", tmp.name)
+        if match and not _out.pid_alive(int(match.group(1))):
+            tmp.unlink(missing_ok=True)
+            found = True
+    return found
+
+
 def _store(cache_file: Path, data: bytes) -> None:
     """Write one per-file cache entry atomically (a reader never sees half a pickle); best effort."""
     tmp = cache_file.with_name(f".{cache_file.stem}.{os.getpid()}.tmp")
@@ -622,6 +794,16 @@ def _init_worker(limits: config.Limits) -> None:
     gc.freeze()
 
 
+def _death_code(exitcode: int | None) -> str:
+    """Why a worker died, as a refusal code: killed (the kernel's out-of-memory killer) → 'memory'; aborted or
+    crashed in native code (a reader library's abort, a segfault) → 'corrupt', the file's fault."""
+    import signal
+
+    crashes = {-int(getattr(signal, name)) for name in ("SIGABRT", "SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE")
+               if hasattr(signal, name)}
+    return "corrupt" if exitcode in crashes else "memory"
+
+
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -662,7 +844,8 @@ def _run_parallel(
                 results[i] = _refused(label, FileRefused("timeout", label, f"> {limits.seconds_per_file} s"),
                                       "timeout")
             except ProcessExpired as exc:
-                results[i] = _refused(label, FileRefused("memory", label, f"worker died: {exc}"), "memory")
+                code = _death_code(getattr(exc, "exitcode", None))
+                results[i] = _refused(label, FileRefused(code, label, f"worker died: {exc}"), code)
             except Exception as exc:
                 results[i] = _refused(label, exc, "corrupt")
             on_done()
@@ -732,12 +915,16 @@ def ingest(
     progress: bool | None = None,
     limits: config.Limits | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    lang: str = "vi",
 ) -> IngestResult:
     """Read every spreadsheet under ``paths`` into one validated tidy table.
 
     Returns an :class:`IngestResult`; with ``write`` it also writes funding.parquet/.csv(/.xlsx),
-    rejects.csv, ingest_report.json and ingest_report.html into ``out_dir`` (atomically).
-    Bad files never raise: they get status 'error' in the report.
+    rejects.csv, ingest_report.json and ingest_report.html into ``out_dir`` as one set published in one
+    atomic step (see :mod:`analysis.outputs`), under a lock on ``out_dir``. Bad files never raise: they get
+    status 'error' in the report. A run that finds no spreadsheet raises :class:`OutputError`; one that can
+    read none keeps the previous set (``report['kept_previous']``, a notice). ``lang`` is the language of
+    the messages printed while waiting for another run.
     """
     if paths is None:
         paths = [config.RAW_DIR]
@@ -754,34 +941,73 @@ def ingest(
     cache_root = Path(cache_dir) if cache_dir is not None else (out / ".cache")
     started = time.perf_counter()
 
-    files = collect_files(paths)
+    files, problems = discover(paths)
+    if not files and not problems:
+        where = ", ".join(printable(str(p)) for p in paths)
+        raise OutputError("no_input_files", where, out=printable(str(out)))
+    if not write:
+        return _ingest(files, problems, options, out, cache_root, started, write=False, xlsx=xlsx, jobs=jobs,
+                       cache=cache, progress=progress, notices=[])
+    _out.check_folder(out, _out.published_bytes(out))  # before any work: the path and what to do
+    notices: list[tuple[str, dict[str, Any]]] = []
+    with _out.OutputLock(out, say=_out.stderr_say(lang)) as lock:
+        _out.pause_point("locked")
+        pointer = _out.read_pointer(out)
+        leftovers = _out.remove_leftovers(out, keep=pointer["generation"] if pointer else None)
+        leftovers |= _remove_dead_cache_temps(cache_root)
+        if lock.stale is not None and leftovers:
+            notices.append(("out_stale_lock", {"path": out, "pid": lock.stale.get("pid", "?"),
+                                               "since": lock.stale.get("started", "?")}))
+        return _ingest(files, problems, options, out, cache_root, started, write=True, xlsx=xlsx, jobs=jobs,
+                       cache=cache, progress=progress, notices=notices)
+
+
+def _ingest(
+    files: list[tuple[Path, Path]],
+    problems: list[InputProblem],
+    options: IngestOptions,
+    out: Path,
+    cache_root: Path,
+    started: float,
+    *,
+    write: bool,
+    xlsx: bool | None,
+    jobs: int | None,
+    cache: bool,
+    progress: bool | None,
+    notices: list[tuple[str, dict[str, Any]]],
+) -> IngestResult:
+    """The run itself, under the output lock when writing (see :func:`ingest`)."""
+    limits = options.limits
+    province, year, stage = options.province, options.year, options.stage
     set_aside = samples_beside_own_files(files)
+    labels = [_label(path, root) for path, root in files]
+    all_overrides = [load_overrides(path, root) for path, root in files]  # every yaml checked before any read
+    digests = _hash_files([(path, label) for (path, _root), label in zip(files, labels, strict=True)], limits)
     entries = []
-    for path, root in files:
-        label = _label(path, root)
-        overrides = load_overrides(path, root)
-        try:
-            digest = _sha256(path)
-        except OSError as exc:
-            entries.append((path, label, overrides, "", str(exc)))
-            continue
-        entries.append((path, label, overrides, digest, ""))
+    for (path, _root), label, overrides, digest in zip(files, labels, all_overrides, digests, strict=True):
+        if isinstance(digest, FileRefused):
+            entries.append((path, label, overrides, "", digest))
+        else:
+            entries.append((path, label, overrides, digest, None))
     option_key = json.dumps([province, year, stage, limits.__dict__], sort_keys=True, default=str)
     run_key = hashlib.sha256(
-        json.dumps([_code_fingerprint(), option_key, [(e[1], e[3], e[2]) for e in entries]],
+        json.dumps([_code_fingerprint(), option_key, [(e[1], e[3], e[2], e[4] and e[4].code) for e in entries],
+                    [(printable(str(p.path)), p.code) for p in problems]],
                    sort_keys=True, default=str).encode()
     ).hexdigest()
 
-    state_path = out / ".ingest_state.json"
-    if cache and write and state_path.is_file() and (out / "funding.parquet").is_file():
+    pointer = _out.read_pointer(out) if write else None
+    if cache and pointer is not None and pointer.get("run_key") == run_key and _out.verify(out, pointer):
         try:
-            state = json.loads(state_path.read_text(encoding="utf-8"))
-            if state.get("run_key") == run_key and _parquet_looks_whole(out / "funding.parquet"):
-                report = json.loads((out / "ingest_report.json").read_text(encoding="utf-8"))
-                hit = IngestResult._from_outputs(out, report)  # table and rejects are read when used
-                report["seconds"] = round(time.perf_counter() - started, 3)
-                report["from_cache"] = True
-                return hit
+            gen = _out.generation_dir(out, pointer)
+            report = json.loads((gen / "ingest_report.json").read_text(encoding="utf-8"))
+            _out.sync_known_paths(out, pointer, lambda code, fields: notices.append((code, fields)))
+            hit = IngestResult._from_outputs(out, report, gen)  # table and rejects are read when used
+            hit.notices = notices
+            report["seconds"] = round(time.perf_counter() - started, 3)
+            report["from_cache"] = True
+            return hit
         except (OSError, ValueError, KeyError):
             pass
 
@@ -793,9 +1019,9 @@ def ingest(
     todo: list[int] = []
     cache_files: dict[int, Path] = {}
     fingerprint = _code_fingerprint()
-    for i, (path, label, overrides, digest, error) in enumerate(entries):
-        if error:
-            results[i] = _refused(label, FileRefused("unreadable", label, error), "unreadable")
+    for i, (path, label, overrides, digest, refusal) in enumerate(entries):
+        if refusal is not None:
+            results[i] = _refused(label, refusal, refusal.code)
             continue
         if path in set_aside:  # listed in the report, not read
             results[i] = FileResult(label, "ok", "bỏ qua: dữ liệu minh họa kèm theo, không dùng khi đã có tệp của "
@@ -846,6 +1072,9 @@ def ingest(
             results[i] = result
     if bar is not None:
         bar.close()
+    for problem in problems:  # listed with their reason, never opened
+        label = _label(problem.path, problem.root)
+        results.append(_refused(label, FileRefused(problem.code, label, problem.detail), problem.code))
     _WARM_IDLE.wait(timeout=120)  # never two threads in pandera at once
     import pandas as pd
 
@@ -859,29 +1088,45 @@ def ingest(
             [x for r in done for x in r.rejects],
             columns=["source_file", "source_sheet", "source_row", "column", "value", "reason"],
         )
-        # the table is final: its files are written (in threads, into the staging folder) during the validation
-        with _Outputs(out, table, xlsx) if write else nullcontext() as outputs:
-            failures = validate(table)
-            report = _build_report(done, table, rejects, failures, time.perf_counter() - started)
-            report["run_key"] = run_key
-            result = IngestResult(table, rejects, report, out if write else None)
-            if failures:
-                report["validation_failures"] = failures
-            if outputs is not None:
-                outputs.finish(result)
-                _write_json(state_path, {"run_key": run_key})
+        readable = any(r.status == "ok" for r in done)
+        try:
+            # the table is final: its files are written (in threads, into the new generation) during validation
+            with _Outputs(out, table, xlsx) if write and readable else nullcontext() as outputs:
+                failures = validate(table)
+                report = _build_report(done, table, rejects, failures, time.perf_counter() - started)
+                report["run_key"] = run_key
+                result = IngestResult(table, rejects, report, out if write else None)
+                result.notices = notices
+                if failures:
+                    report["validation_failures"] = failures
+                if write and not readable:  # nothing could be read: never replace a good set with an empty one
+                    notices.append(("no_file_readable", {"count": len(done), "out": out}))
+                    report["kept_previous"] = True
+                if outputs is not None:
+                    _out.pause_point("writing")
+                    outputs.finish(result, run_key, lambda code, fields: notices.append((code, fields)))
+                    result.files_dir = outputs.generation.dir
+        except OSError as exc:
+            raise _write_error(out, exc) from exc
     return result
 
 
-def _parquet_looks_whole(path: Path) -> bool:
-    """A parquet file starts and ends with b'PAR1': a truncated or foreign file is re-made, not trusted."""
-    with path.open("rb") as handle:
-        head = handle.read(4)
-        handle.seek(0, os.SEEK_END)
-        if handle.tell() < 12:
-            return False
-        handle.seek(-4, os.SEEK_END)
-        return head == b"PAR1" and handle.read(4) == b"PAR1"
+def _os_problem(label: str, exc: OSError) -> FileRefused:
+    """An OSError met while hashing a file, as the refusal that names its real cause."""
+    if exc.errno == errno.ELOOP:
+        return FileRefused("link_loop", label, str(exc.strerror or exc))
+    if exc.errno == errno.ENOENT:
+        return FileRefused("dangling_link", label, str(exc.strerror or exc))
+    return FileRefused("unreadable", label, str(exc.strerror or exc))
+
+
+def _write_error(out: Path, exc: OSError) -> OutputError:
+    """A failed write of the new set (the set was discarded, the previous one is still published)."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return OutputError("out_disk_full_during", out)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OutputError("out_not_writable", out)
+    return OutputError("out_write_failed", out, detail=printable(str(exc.strerror or exc)))
 
 
 def _arrow_to_frame(table: Any) -> pd.DataFrame:
@@ -1001,34 +1246,36 @@ def report_json(report: dict[str, Any]) -> str:
     return text
 
 
-def _write_json(path: Path, payload: dict[str, Any]) -> None:
-    from .safe_export import atomic_path
-
-    with atomic_path(path) as tmp:
-        Path(tmp).write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-
-
 def write_outputs(result: IngestResult, out: Path, xlsx: bool | None = None) -> None:
-    """funding.parquet/.csv(/.xlsx), rejects.csv, ingest_report.json/.html.
+    """funding.parquet/.csv(/.xlsx), rejects.csv, ingest_report.json/.html as one set published whole.
 
-    Everything is written into a staging folder first and only then renamed into place, so an interrupted
-    or failed run leaves the previous outputs intact (never a new table next to an old report).
+    Everything is written into a new generation folder and published by renaming one pointer file, under
+    the output folder's lock, so an interrupted or failed run leaves the previous set intact (never a new
+    table next to an old report).
     """
-    with _Outputs(out, result.table, xlsx) as outputs:
-        outputs.finish(result)
+    out = Path(out)
+    _out.check_folder(out, _out.published_bytes(out))
+    with _out.OutputLock(out, say=_out.stderr_say()):
+        pointer = _out.read_pointer(out)
+        _out.remove_leftovers(out, keep=pointer["generation"] if pointer else None)
+        try:
+            with _Outputs(out, result.table, xlsx) as outputs:
+                outputs.finish(result, str(result.report.get("run_key", "")),
+                               lambda code, fields: result.notices.append((code, fields)))
+        except OSError as exc:
+            raise _write_error(out, exc) from exc
 
 
 class _Outputs:
-    """The output files of one run: staged, then renamed into ``out`` together (see :func:`write_outputs`).
+    """The output files of one run: written into a new generation, then published together.
 
     Creating it starts writing funding.parquet and funding.csv in two threads (pyarrow and the file system
     release the GIL), so the caller can go on (validation, the report) meanwhile; :meth:`finish` writes the
-    rest, waits for the threads and renames. Leaving the with-block always waits for the threads and removes
-    the staging folder, whatever happened.
+    rest, waits for the threads and publishes. Leaving the with-block always waits for the threads and
+    removes the generation if it was not published, whatever happened.
     """
 
     def __init__(self, out: Path, table: pd.DataFrame, xlsx: bool | None) -> None:
-        import tempfile
         from concurrent.futures import ThreadPoolExecutor
 
         from .safe_export import write_csv
@@ -1038,7 +1285,8 @@ class _Outputs:
         self.table = table
         self.want_xlsx = xlsx if xlsx is not None else len(table) <= config.XLSX_MAX_ROWS
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ingest-write")
-        self.stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+        self.generation = _out.Generation(out)
+        self.stage = self.generation.dir
         try:
             self.writes = [
                 self.pool.submit(table.to_parquet, self.stage / "funding.parquet", index=False),
@@ -1055,16 +1303,14 @@ class _Outputs:
         self.close()
 
     def close(self) -> None:
-        import shutil
-
         self.pool.shutdown(wait=True)
-        shutil.rmtree(self.stage, ignore_errors=True)
+        self.generation.discard()
 
-    def finish(self, result: IngestResult) -> None:
+    def finish(self, result: IngestResult, run_key: str, say: _out.Say | None = None) -> None:
         from .report_ingest import render_ingest_report
         from .safe_export import write_csv, write_xlsx
 
-        stage, out = self.stage, self.out
+        stage = self.stage
         write_csv(result.rejects, stage / "rejects.csv")
         (stage / "ingest_report.json").write_text(report_json(result.report), encoding="utf-8")
         (stage / "ingest_report.html").write_text(render_ingest_report(result.report), encoding="utf-8")
@@ -1072,11 +1318,10 @@ class _Outputs:
             write_xlsx({"funding": self.table}, stage / "funding.xlsx")
         for write in self.writes:
             write.result()
-        for produced in sorted(stage.iterdir()):
+        for produced in stage.iterdir():
             os.chmod(produced, 0o644)
-            os.replace(produced, out / produced.name)
-        if not self.want_xlsx and (out / "funding.xlsx").exists():
-            (out / "funding.xlsx").unlink()  # a stale Excel copy would disagree with the new table
+        os.chmod(stage, 0o755)
+        self.generation.publish(run_key, say)
 
 
 def year_range(text: str) -> list[int]:

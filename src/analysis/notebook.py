@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from analysis import config, metrics, reference_data
+from analysis import config, metrics, outputs, reference_data
 
 TABLE_FILE = "funding.parquet"
 REPORT_FILE = "ingest_report.json"
@@ -160,11 +160,19 @@ _TABLES: dict[tuple[str, int, int], pd.DataFrame] = {}
 def _read_table(data_dir: str | os.PathLike[str] | None) -> pd.DataFrame:
     """<data_dir>/funding.parquet (ingesting config.RAW_DIR first when it does not exist), read once per version."""
     folder = processed_dir(data_dir)
-    path = folder / TABLE_FILE
+    path = outputs.resolve(folder, TABLE_FILE)
     if not path.is_file():
         from analysis.ingest import ingest
 
         ingest(out_dir=folder, progress=False)
+        path = outputs.resolve(folder, TABLE_FILE)
+    try:
+        return _read_version(path)
+    except FileNotFoundError:  # a newer set was published (and this one removed) meanwhile: read that one
+        return _read_version(outputs.resolve(folder, TABLE_FILE))
+
+
+def _read_version(path: Path) -> pd.DataFrame:
     stat = path.stat()
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _TABLES:
@@ -218,7 +226,7 @@ def attention_note(attention_table: pd.DataFrame, lang: str = "vi") -> str:
 
 def ingest_report(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """The ingest report (ingest_report.json) of data_dir; {} when there is none."""
-    path = processed_dir(data_dir) / REPORT_FILE
+    path = outputs.resolve(processed_dir(data_dir), REPORT_FILE)  # the same set as the table
     if not path.is_file():
         return {}
     return json.loads(path.read_text(encoding="utf-8"))
@@ -302,7 +310,7 @@ def rejects(data_dir: str | os.PathLike[str] | None = None, lang: str = "vi") ->
     reason (in Vietnamese unless lang='en'; the file keeps the English, stable for tools). Empty (with those
     columns) when nothing was rejected or there is no file."""
     columns = ["source_file", "source_sheet", "source_row", "column", "value", "reason"]
-    path = processed_dir(data_dir) / REJECTS_FILE
+    path = outputs.resolve(processed_dir(data_dir), REJECTS_FILE)
     if not path.is_file():
         return pd.DataFrame(columns=columns)
     out = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")

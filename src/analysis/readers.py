@@ -39,7 +39,7 @@ import defusedxml.ElementTree as SafeET
 import defusedxml.sax as safe_sax
 
 from .config import Limits
-from .errors import FileRefused
+from .errors import FileRefused, printable
 
 __all__ = [
     "Sheet",
@@ -1093,10 +1093,10 @@ def _prescan(path: Path, fmt: str, limits: Limits) -> _Prescan:
                 scanned[part] = _scan_xml_part(zf, part, exact=True)
         for part, ext in scanned.items():
             budget.charge(names.get(part, part), ext.max_row + 1, ext.max_col + 1)
-        for name, part in sheets:
+        for (name, part), label in zip(sheets, unique_sheet_labels([_nfc(n) for n, _ in sheets]), strict=True):
             if part in scanned:
                 _warn_declared(scanned[part], name, limits, out.warnings)
-                out.by_name[_nfc(name)] = scanned[part]
+                out.by_name[label] = scanned[part]
     return out
 
 
@@ -1257,8 +1257,65 @@ _KINDS = {
 }
 
 
+def unique_sheet_labels(names: list[str]) -> list[str]:
+    """Distinct, stable labels for sheets in workbook order: a repeated name gets " (2)", " (3)" …
+
+    Why: a workbook can hold two sheets of the same name (Excel never writes one, other tools and hand
+    edits do); every sheet must still be read and reported on its own.
+    """
+    taken = {name.casefold() for name in names}
+    seen: set[str] = set()
+    labels: list[str] = []
+    for name in names:
+        label = name
+        if name.casefold() in seen:
+            n = 2
+            while f"{name} ({n})".casefold() in taken:
+                n += 1
+            label = f"{name} ({n})"
+            taken.add(label.casefold())
+        seen.add(name.casefold())
+        labels.append(label)
+    return labels
+
+
+# Where each format's zip names its sheets: (member, sheet element, name attribute).
+_SHEET_NAMES = {
+    "xlsx": ("xl/workbook.xml", re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\b[^>]*>"),
+             re.compile(rb'(\sname\s*=\s*)("[^"]*"|\'[^\']*\')')),
+    "ods": ("content.xml", re.compile(rb"<table:table\s[^>]*>"),
+            re.compile(rb'(\stable:name\s*=\s*)("[^"]*"|\'[^\']*\')')),
+}
+_SHEET_NAMES["xlsm"] = _SHEET_NAMES["xlsx"]
+
+
+def _renamed_sheets(path: Path, fmt: str, labels: list[str]) -> io.BytesIO:
+    """An in-memory copy of an xlsx/xlsm/ods whose sheets carry ``labels`` as names (calamine finds sheets by
+    name, so two same-named sheets would both read as the first)."""
+    from xml.sax.saxutils import quoteattr
+
+    member, element_re, name_re = _SHEET_NAMES[fmt]
+    index = iter(labels)
+
+    def rename(match: re.Match[bytes]) -> bytes:
+        label = next(index, None)
+        if label is None:
+            return match.group(0)
+        return name_re.sub(lambda m: m.group(1) + quoteattr(label).encode("utf-8"), match.group(0), count=1)
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(buffer, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == member:
+                data = element_re.sub(rename, data)
+            zout.writestr(info, data)
+    buffer.seek(0)
+    return buffer
+
+
 def _read_calamine(path: Path, fmt: str, limits: Limits, pre: _Prescan, warnings: list[str]) -> list[Sheet]:
-    from python_calamine import SheetVisibleEnum
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     wb = _open_calamine(path, fmt)
     budget = _Budget(path, limits)
@@ -1267,8 +1324,19 @@ def _read_calamine(path: Path, fmt: str, limits: Limits, pre: _Prescan, warnings
         metas = wb.sheets_metadata
         if len(metas) > limits.max_sheets:
             raise FileRefused("too_many_sheets", path, f"{len(metas)} sheets (limit {limits.max_sheets})")
+        labels = unique_sheet_labels([_nfc(meta.name) for meta in metas])
+        if labels != [_nfc(meta.name) for meta in metas]:
+            if fmt not in _SHEET_NAMES:  # xlsb, xls: names are binary records; refused rather than misread
+                raise FileRefused("duplicate_sheet_names", path, "two sheets share one name")
+            with contextlib.suppress(Exception):
+                wb.close()
+            wb = CalamineWorkbook.from_filelike(_renamed_sheets(path, fmt, labels))
+            metas = wb.sheets_metadata
+            if [_nfc(meta.name) for meta in metas] != labels:
+                raise FileRefused("duplicate_sheet_names", path, "two sheets share one name")
+            warnings.append("sheets with the same name: read as " + ", ".join(repr(x) for x in labels))
         for index, meta in enumerate(metas):
-            name = _nfc(meta.name)
+            name = labels[index]
             kind = _KINDS.get(getattr(meta.typ, "name", str(meta.typ)).split(".")[-1], "worksheet")
             hidden = meta.visible != SheetVisibleEnum.Visible
             ext = pre.by_name.get(name)
@@ -1341,6 +1409,8 @@ def _read_xlrd(path: Path, limits: Limits, warnings: list[str]) -> list[Sheet]:
         sheets.append(
             Sheet(name=_nfc(sh.name), rows=rows, hidden=getattr(sh, "visibility", 0) != 0, merged=merged)
         )
+    for sheet, label in zip(sheets, unique_sheet_labels([sh.name for sh in sheets]), strict=True):
+        sheet.name = label
     return sheets
 
 
@@ -1512,7 +1582,7 @@ def _read_text(path: Path, limits: Limits) -> Workbook:
     for row in rows:
         if len(row) < width:
             row.extend([None] * (width - len(row)))
-    sheet = Sheet(name=_nfc(path.stem), rows=rows)
+    sheet = Sheet(name=_nfc(printable(path.stem)), rows=rows)  # a name that is not UTF-8: U+FFFD
     return Workbook(path=path, format="csv", sheets=[sheet], warnings=warnings, encoding=encoding)
 
 
@@ -1546,6 +1616,43 @@ def read_workbook(path: Path | str, limits: Limits | None = None) -> Workbook:
         raise FileRefused("corrupt", path, f"{type(exc).__name__}: {str(exc)[:300]}") from None
 
 
+@contextlib.contextmanager
+def _native_stderr(sink: list[str]) -> Iterator[None]:
+    """Capture what native code writes to file descriptor 2 meanwhile (calamine's Rust panic message and
+    backtrace) into ``sink`` instead of the analyst's console; the refusal message replaces it.
+
+    Under ``--debug`` (KHUYENCONG_DEBUG) the captured text is written through to stderr afterwards.
+    """
+    import tempfile
+
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    with tempfile.TemporaryFile() as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            capture.seek(0)
+            text = capture.read(256 * 1024).decode("utf-8", "replace")
+            if text:
+                sink.append(text)
+                if os.environ.get("KHUYENCONG_DEBUG"):
+                    sys.stderr.write(text)
+
+
+def _panic_line(texts: list[str]) -> str:
+    """The 'panicked at file:line: message' part of a captured Rust panic (for the report's detail)."""
+    text = " ".join(texts)
+    match = re.search(r"panicked at ([^\n]*)\n?([^\n]*)", text)
+    return f"panicked at {match.group(1).strip()} {match.group(2).strip()}".strip()[:300] if match else ""
+
+
 def _read(path: Path, limits: Limits) -> Workbook:
     if not path.exists():
         raise FileRefused("not_found", path, "no such file")
@@ -1564,16 +1671,24 @@ def _read(path: Path, limits: Limits) -> Workbook:
         warnings.append(f"format: content is {fmt} although the file is named {path.suffix or '(no suffix)'}")
     pre = _prescan(path, fmt, limits)
     warnings.extend(pre.warnings)
+    native_text: list[str] = []
     try:
-        sheets = _read_calamine(path, fmt, limits, pre, warnings)
-    except FileRefused:
-        raise
+        with _native_stderr(native_text):
+            sheets = _read_calamine(path, fmt, limits, pre, warnings)
+    except FileRefused as refusal:
+        if refusal.code != "duplicate_sheet_names" or fmt != "xls":
+            raise
+        sheets = _read_xlrd(path, limits, warnings)  # xlrd reads sheets by position
+        warnings.append("sheets with the same name: read as " + ", ".join(repr(s.name) for s in sheets))
     except MemoryError:
         raise
     except BaseException as exc:
         if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
         refusal = _calamine_refusal(path, exc)
+        panic = _panic_line(native_text)
+        if panic:
+            refusal = FileRefused(refusal.code, path, f"{refusal.detail} [{panic}]")
         if fmt != "xls" or refusal.code == "encrypted":
             raise refusal from None
         try:

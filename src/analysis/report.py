@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__, config
+from . import __version__, config, outputs
 from .safe_export import atomic_write_text, default_mode, write_xlsx
 
 try:  # the package's error base, when the lead's module is there
@@ -943,22 +943,40 @@ def _is_product(name: str) -> bool:
 
 
 def swap_in(build: Path, target: Path) -> Path | None:
-    """Replace ``target`` by ``build`` with renames on one filesystem, carrying over what builds don't own.
+    """Replace ``target`` by ``build`` in one step, carrying over what builds don't own.
 
-    Readers see the old report or the new one, never a mix. An existing folder that no build wrote (no
+    Readers see the old report or the new one, never a mix: where the OS can, the two folders are exchanged
+    atomically (:func:`outputs.exchange`); elsewhere (Windows) two renames, and a kill between them is
+    repaired by :func:`recover_swap` at the next build. An existing folder that no build wrote (no
     ``.build.json``) is kept as ``<target>.previous-<time>`` instead of being deleted; its path is returned.
     """
     if not target.exists():
         os.rename(build, target)
         return None
-    ours = (target / BUILD_FILE).is_file()
     old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-    os.rename(target, old)
-    try:
-        os.rename(build, target)
-    except OSError:
-        os.rename(old, target)
-        raise
+    # Under the name of an old report first: a kill now leaves the new build to be settled (dropped) by
+    # recover_swap; once exchanged, the same name holds the old report, settled the same way.
+    os.rename(build, old)
+    outputs.pause_point("report-staged")
+    if outputs.exchange(old, target):  # one step: target is the new build, ``old`` the old report
+        outputs.pause_point("report-exchanged")
+    else:
+        os.rename(old, build)
+        os.rename(target, old)
+        outputs.pause_point("report-between-renames")
+        try:
+            os.rename(build, target)
+        except OSError:
+            os.rename(old, target)
+            raise
+    outputs.pause_point("report-swapped")
+    return _settle_old(old, target)
+
+
+def _settle_old(old: Path, target: Path) -> Path | None:
+    """After a swap: move what builds don't own from the old report into the new one, then drop the old one
+    (or keep it as ``<target>.previous-<time>`` when no build made it)."""
+    ours = (old / BUILD_FILE).is_file()
     for entry in sorted(old.iterdir()):
         if not _is_product(entry.name) and not (target / entry.name).exists():
             os.rename(entry, target / entry.name)
@@ -968,6 +986,37 @@ def swap_in(build: Path, target: Path) -> Path | None:
     keep = target.with_name(f"{target.name}.previous-{datetime.now():%Y%m%d-%H%M%S}")
     os.rename(old, keep)
     return keep
+
+
+def recover_swap(target: Path) -> None:
+    """Finish or undo what an interrupted build left beside ``target`` (call under the report lock).
+
+    A kill between the two renames of the fallback swap left no ``target`` and the old report aside: it is
+    put back. An old report left after a completed swap is settled; build folders of runs that are no longer
+    alive are removed.
+    """
+    parent = target.parent
+    if not parent.is_dir():
+        return
+    for old in sorted(parent.glob(f".{target.name}.old-*")):
+        if not old.is_dir():
+            continue
+        if not target.exists():
+            os.rename(old, target)
+        else:
+            _settle_old(old, target)
+    for build in parent.glob(f".{target.name}.build-*"):
+        match = re.match(rf"\.{re.escape(target.name)}\.build-(\d+)-", build.name)
+        if build.is_dir() and (match is None or not outputs.pid_alive(int(match.group(1)))):
+            shutil.rmtree(build, ignore_errors=True)
+
+
+def publish_build(build: Path, target: Path, lang: str = "vi") -> Path | None:
+    """Swap a finished build into ``target`` under the report folder's lock, repairing leftovers first."""
+    with outputs.OutputLock(target.parent, say=outputs.stderr_say(lang), name=f".{target.name}.lock", remove=True):
+        outputs.pause_point("report-locked")
+        recover_swap(target)
+        return swap_in(build, target)
 
 
 # ---------------------------------------------------------------------------------------------- index
@@ -1157,7 +1206,7 @@ def build_reports(
     context = _page_context(labels, lang, scope, built_at, provenance, footer_params, illustrative)
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
+    build = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-{os.getpid()}-", dir=target.parent))
     os.chmod(build, default_mode(directory=True))  # mkdtemp makes 0700; the report is shared
     try:
         pages = _run_notebooks(
@@ -1208,7 +1257,7 @@ def build_reports(
             "warnings": warnings,
         }
         atomic_write_text(build / BUILD_FILE, json.dumps(info, ensure_ascii=False, indent=1))
-        kept = swap_in(build, target)
+        kept = publish_build(build, target, lang)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
