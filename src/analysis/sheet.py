@@ -548,6 +548,7 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         c.index for c in layout.columns if c.role in ("title", "program", "source", "beneficiary", "executor")
     ]
 
+    rows = _fill_merged_text(rows, sheet.merged, layout)
     data: list[_Row] = []
     in_notes = False
     crl = classify.classify_row_label
@@ -1142,6 +1143,34 @@ def _split_project_lines(data: list[_Row]) -> None:
         if head.level < 0:
             head.level = 2.0  # numbered or not, the project line is the parent of its source lines
         i = j
+
+
+_FILLED_ROLES = ("stt", "title", "program", "beneficiary", "executor", "place", "source", "stage", "province")
+
+
+def _fill_merged_text(rows: list[list[object]], merged: list[tuple[int, int, int, int]], layout: Layout) -> list[list[object]]:
+    """A text cell merged down over several data lines ('Lĩnh vực' over its projects, a project's title over its
+    source lines) says the same thing on each of them. Amount and count cells are never copied: one merged
+    amount is one amount."""
+    text_cols = {c.index for c in layout.columns if c.role in _FILLED_ROLES}
+    spans = [(r0, c0, r1, c1) for r0, c0, r1, c1 in merged
+             if r1 > r0 and r0 >= layout.first_data_row and c0 in text_cols]
+    if not spans:
+        return rows
+    rows = list(rows)
+    for r0, c0, r1, c1 in spans:
+        value = rows[r0][c0] if c0 < len(rows[r0]) else None
+        if is_blank(value):
+            continue
+        for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
+            row = list(rows[r])
+            for c in range(c0, c1 + 1):
+                if c in text_cols:
+                    row.extend([None] * (c + 1 - len(row)))
+                    if is_blank(row[c]):
+                        row[c] = value
+            rows[r] = row
+    return rows
 
 
 def _count_line(r: int, stt: str, label: str, cells: list[object], amount_idx: list[int], level: float | None) -> _Row:
