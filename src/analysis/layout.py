@@ -193,6 +193,32 @@ def find_header(rows: list[list[object]]) -> tuple[int, int] | None:
     return None
 
 
+def _starts_a_header(cells: list[object]) -> bool:
+    """The first-row test of find_header: words of at least two column roles, one of them telling."""
+    hits, roles = _header_score(cells)
+    informative = roles & {"title", "stt", "beneficiary", "place", "program", "n_projects", "source"}
+    return hits >= 2 and ("amount" in roles or "n_projects" in roles or len(informative) >= 2) and bool(informative)
+
+
+def next_table_start(rows: list[list[object]], layout: Layout) -> int | None:
+    """Where a second table starts below the first on the same sheet ('Biểu 2' under 'Biểu 1'): a header line
+    that is not the first table's header printed again, after a blank line. None when the sheet holds one table."""
+    own = {tuple(fold(_cell_text(c)) for c in rows[h] if not is_blank(c)) for h in layout.header_rows}
+    after_blank = False
+    block = 0  # first line after the last blank line: the second table's own title lines start there
+    for r in range(layout.first_data_row, len(rows)):
+        cells = rows[r]
+        if all(is_blank(c) for c in cells):
+            after_blank, block = True, r + 1
+            continue
+        if (after_blank and not any(isinstance(c, int | float) and not isinstance(c, bool) for c in cells)
+                and tuple(fold(_cell_text(c)) for c in cells if not is_blank(c)) not in own
+                and _starts_a_header(cells)):
+            return block
+        after_blank = after_blank and not any(isinstance(c, int | float) for c in cells)
+    return None
+
+
 def _label_column(cells: list[object]) -> int:
     """Index of the header's label column (title, programme or numbering), 1 when none is named."""
     found = [i for i, c in enumerate(cells) if isinstance(c, str) and (m := classify.classify_header_part(c))

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
 
 from . import classify, config
 from .columns import COLUMNS, CONTEXT_FLAGS, UNCONFIRMED
-from .layout import Column, Layout, column_letter, find_layout, is_numbering_row
+from .layout import Column, Layout, column_letter, find_layout, is_numbering_row, next_table_start
 from .notices import notice
 from .numbers import UNITS, ParsedAmount, Unit, detect_unit, parse_amount, parse_count
 from .readers import Sheet
@@ -389,7 +389,52 @@ def sheet_layout(sheet: Sheet, ctx: SheetContext) -> Layout | None:
 
 
 def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None) -> SheetResult:
-    """Turn one sheet into records/skips/rejects with reconciliation (see module docstring)."""
+    """Turn one sheet into records/skips/rejects with reconciliation (see module docstring).
+
+    A sheet holding a second table below the first ('Biểu 2' with its own header) is read as two tables:
+    the first on the lines above the second header, the second on the rest; every line is counted once.
+    """
+    if layout is None and sheet.kind == "worksheet" and not (sheet.hidden and not ctx.include_hidden):
+        layout = sheet_layout(sheet, ctx)
+    start = next_table_start(sheet.rows, layout) if layout is not None and not ctx.header_rows else None
+    if start is None:
+        return _process_table(sheet, ctx, layout)
+    above = replace(sheet, rows=sheet.rows[:start])
+    below_rows: list[list[object]] = [[] for _ in range(start)] + sheet.rows[start:]
+    below = replace(sheet, rows=below_rows)
+    first = _process_table(above, ctx, sheet_layout(above, ctx))
+    below_layout = sheet_layout(below, ctx)
+    if below_layout is not None and below_layout.unit is None and layout.unit is not None:
+        below_layout.unit, below_layout.unit_source = layout.unit, layout.unit_source  # the sheet's 'ĐVT' line
+    second = _process_table(below, ctx, below_layout)
+    return _merge_tables(first, second, start, len(sheet.rows))
+
+
+def _merge_tables(first: SheetResult, second: SheetResult, start: int, n_rows: int) -> SheetResult:
+    """One sheet's result from its two tables (the second's blanked lines above it are not counted again)."""
+    records = {k: first.records[k] + second.records[k] for k in first.records}
+    a, b = first.report, second.report
+    skipped = dict(a["skipped"])
+    for reason, n in b["skipped"].items():
+        n -= start if reason == "blank" else 0
+        if n:
+            skipped[reason] = skipped.get(reason, 0) + n
+    report = {**a, "rows_read": n_rows, "skipped": skipped, "records": a["records"] + b["records"],
+              "rejected": a["rejected"] + b["rejected"], "amount_records": a["amount_records"] + b["amount_records"],
+              "reconciliation": a["reconciliation"] + b["reconciliation"],
+              "warnings": a["warnings"] + [w for w in b["warnings"] if w not in a["warnings"]],
+              "notices": a.get("notices", []) + b.get("notices", []),
+              "columns": a["columns"] + b["columns"], "tables": 2,
+              "confirmed": a.get("confirmed", True) and b.get("confirmed", True)}
+    unspecified = dict(a.get("unspecified", {}))
+    for k, v in b.get("unspecified", {}).items():
+        unspecified[k] = unspecified.get(k, 0) + v
+    report["unspecified"] = unspecified
+    return SheetResult(records, first.rejects + second.rejects, report, first.messages + second.messages)
+
+
+def _process_table(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None) -> SheetResult:
+    """One table of a sheet → records, skips, rejects and reconciliation."""
     rows = sheet.rows
     n_rows = len(rows)
     records: dict[str, list[Any]] = {k: [] for k in RECORD_COLUMNS}
