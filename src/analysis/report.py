@@ -38,7 +38,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__, config
-from .safe_export import atomic_write_text, default_mode, write_xlsx
+from .safe_export import atomic_write_text, default_mode
 
 try:  # the package's error base, when the lead's module is there
     from .errors import KhuyenCongError as _ErrorBase
@@ -803,136 +803,6 @@ def execute_notebook(
     return nbformat.read(dest, as_version=4)
 
 
-# ---------------------------------------------------------------------------------------------- tables
-
-_COLUMN_LABELS: dict[str, tuple[str, str]] = {
-    "province": ("Tỉnh", "Province"),
-    "year": ("Năm", "Year"),
-    "stage": ("Giai đoạn", "Stage"),
-    "support_vnd": ("Kinh phí khuyến công (đồng)", "State support (VND)"),
-    "national": ("KC quốc gia (đồng)", "National (VND)"),
-    "local": ("KC địa phương (đồng)", "Local (VND)"),
-    "unspecified": ("Chưa rõ nguồn (đồng)", "Source not stated (VND)"),
-    "other": ("Nguồn khác (đồng)", "Other sources (VND)"),
-    "counterpart": ("Vốn đối ứng (đồng)", "Counterpart capital (VND)"),
-    "counterpart_vnd": ("Vốn đối ứng (đồng)", "Counterpart capital (VND)"),
-    "n_projects": ("Số đề án", "Projects"),
-    "leverage": ("Đối ứng / hỗ trợ (lần)", "Counterpart per support (×)"),
-    "plan_vnd": ("Kế hoạch (đồng)", "Plan (VND)"),
-    "actual_vnd": ("Thực hiện (đồng)", "Actual (VND)"),
-    "execution_rate": ("Tỷ lệ thực hiện", "Execution rate"),
-    "program": ("Nội dung", "Programme"),
-    "amount_vnd": ("Kinh phí (đồng)", "Support (VND)"),
-    "share": ("Tỷ trọng", "Share"),
-    "district": ("Huyện", "District"),
-    "metric": ("Chỉ tiêu", "Metric"),
-    "funding_source": ("Nguồn kinh phí", "Funding source"),
-    "published_vnd": ("Số công bố (đồng)", "Published (VND)"),
-    "computed_vnd": ("Số từ dữ liệu (đồng)", "From the data (VND)"),
-    "difference_vnd": ("Chênh lệch (đồng)", "Difference (VND)"),
-    "citation": ("Nguồn công bố", "Published in"),
-}
-_SHEETS: dict[str, tuple[str, str]] = {
-    "year": ("Theo năm", "By year"),
-    "execution": ("Kế hoạch - thực hiện", "Plan vs actual"),
-    "program": ("Theo nội dung", "By programme"),
-    "district": ("Theo huyện", "By district"),
-    "published": ("Đối chiếu số công bố", "Published vs data"),
-}
-_VALUE_LABELS: dict[str, tuple[str, str]] = {
-    "plan": ("Kế hoạch", "Plan"),
-    "actual": ("Thực hiện", "Actual"),
-    "support": ("Kinh phí hỗ trợ", "Support"),
-    "counterpart": ("Vốn đối ứng", "Counterpart"),
-    "national": ("KC quốc gia", "National"),
-    "local": ("KC địa phương", "Local"),
-    "total": ("Tổng", "Total"),
-    "": ("(chưa rõ)", "(unknown)"),
-}
-
-
-def _label(key: str, lang: str, table: Mapping[str, tuple[str, str]] = _COLUMN_LABELS) -> str:
-    pair = table.get(key)
-    return (pair[0] if lang == "vi" else pair[1]) if pair else key
-
-
-def summary_number_formats(lang: str) -> dict[str, str]:
-    """Excel formats of the summary columns that are not plain amounts (years, ratios, shares)."""
-    return {
-        _label("year", lang): "0",
-        _label("leverage", lang): "#,##0.0",
-        _label("execution_rate", lang): "0.0%",
-        _label("share", lang): "0.0%",
-    }
-
-
-def summary_tables(
-    table: pd.DataFrame, published: pd.DataFrame | None = None, lang: str = "vi"
-) -> dict[str, pd.DataFrame]:
-    """The main tables of ``tables/summary.xlsx``: one DataFrame per sheet, labelled in ``lang``.
-
-    Computed by ``analysis.metrics`` (one grain per province/year/stage, support excludes counterpart, a
-    project counted once), one block per province: support by source with projects and leverage by year,
-    plan against actual, support by programme and by district, and each published single-year figure next to
-    the same figure summed from the data. Amounts stay exact integers in đồng.
-    """
-    from . import metrics
-
-    if table is None or table.empty:
-        return {}
-    blocks: dict[str, list[pd.DataFrame]] = {key: [] for key in _SHEETS}
-    for province in sorted(table["province"].dropna().unique()):
-        part = table[table["province"] == province]
-        by_year = metrics.support_by_year(part)
-        split = metrics.source_split(part).pivot_table(
-            index=["year", "stage"], columns="funding_source", values="amount_vnd", aggfunc="sum"
-        )
-        split = split.reindex(columns=list(metrics.FUNDING_SOURCES)).astype("Int64")
-        split.columns.name = None
-        counts = metrics.project_counts(part)
-        counts = counts[counts["funding_source"] == "total"][["year", "stage", "n_projects"]]
-        lev = metrics.leverage(part)[["year", "stage", "leverage"]]
-        year_table = (
-            by_year.merge(split.reset_index(), on=["year", "stage"], how="left")
-            .merge(counts, on=["year", "stage"], how="left")
-            .merge(lev, on=["year", "stage"], how="left")
-        )
-        blocks["year"].append(year_table.assign(province=province))
-        blocks["execution"].append(metrics.execution_rate(part).assign(province=province))
-        blocks["program"].append(metrics.program_allocation(part, stage=None).assign(province=province))
-        if part["district"].ne("").any():
-            blocks["district"].append(metrics.by_district(part, stage=None).assign(province=province))
-        if published is not None and not published.empty:
-            check = metrics.check_against_published(part, published, str(province))
-            blocks["published"].append(check.assign(province=province))
-
-    try:
-        from .reference_data import program_names
-
-        names = program_names(lang)
-    except (ImportError, OSError, KeyError, ValueError):
-        names = {}
-    sheets: dict[str, pd.DataFrame] = {}
-    for key, frames in blocks.items():
-        frames = [f for f in frames if not f.empty]
-        if not frames:
-            continue
-        frame = pd.concat(frames, ignore_index=True)
-        if key == "execution" and not (frame["plan_vnd"].notna().any() and frame["actual_vnd"].notna().any()):
-            continue  # plan against actual needs both stages somewhere
-        if "program" in frame:
-            frame["program"] = frame["program"].map(lambda c: names.get(c) or _label(c, lang, _VALUE_LABELS))
-        for col in ("stage", "metric", "funding_source"):
-            if col in frame:
-                frame[col] = frame[col].map(lambda v: _label(str(v), lang, _VALUE_LABELS))
-        if "district" in frame:
-            frame["district"] = frame["district"].replace("", _label("", lang, _VALUE_LABELS))
-        order = ["province", *[c for c in frame.columns if c != "province"]]
-        frame = frame[order].dropna(axis=1, how="all")
-        sheets[_label(key, lang, _SHEETS)] = frame.rename(columns=lambda c: _label(str(c), lang))
-    return sheets
-
-
 # ---------------------------------------------------------------------------------------------- swap
 
 
@@ -1164,7 +1034,7 @@ def build_reports(
             notebooks, build, params, raw, processed, nb_dir, context, jobs, progress, cell_timeout, labels
         )
         html_dir = build / "html"
-        summary_path = _write_summary(build, in_scope, published, lang, warnings)
+        summary_path = _write_summary(build, in_scope, published, lang, warnings, bool(illustrative))
         brief_md, brief_html, brief_title = _write_brief(
             build, table, published, province, year_list, lang, brief_fn or _default_brief(), warnings
         )
@@ -1438,14 +1308,18 @@ def _in_scope(table: pd.DataFrame, province: str | None, years: Sequence[int] | 
 
 
 def _write_summary(
-    build: Path, table: pd.DataFrame, published: pd.DataFrame | None, lang: str, warnings: list[str]
+    build: Path,
+    table: pd.DataFrame,
+    published: pd.DataFrame | None,
+    lang: str,
+    warnings: list[str],
+    illustrative: bool = False,
 ) -> Path | None:
-    sheets = summary_tables(table, published, lang)
-    if not sheets:
+    from .excel import write_summary_xlsx
+
+    path = write_summary_xlsx(table, published, build / "tables" / "summary.xlsx", lang, illustrative)
+    if path is None:
         warnings.append("no data rows: tables/summary.xlsx not written")
-        return None
-    path = build / "tables" / "summary.xlsx"
-    write_xlsx(sheets, path, number_formats=summary_number_formats(lang))
     return path
 
 
