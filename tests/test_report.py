@@ -272,7 +272,9 @@ def test_build_writes_every_output(built: SimpleNamespace) -> None:
     ((paths, out_dir, _),) = built.calls["ingest"]
     assert [Path(p) for p in paths] == [built.raw.resolve()]
     assert Path(out_dir) == (built.base / "processed").resolve()
-    assert built.calls["brief"] == [(4, "Bình Dương", 2017, "vi")]
+    # a brief for every year with results (2016 is also the reference meeting's year); the index shows 2017
+    assert built.calls["brief"] == [(4, "Bình Dương", 2016, "vi"), (4, "Bình Dương", 2017, "vi")]
+    assert (out / "tom_tat_2016.md").is_file()
     assert re.fullmatch(r"Đã lập 2 báo cáo trong \d+,\d giây → .+", result.summary())  # decimal comma
     assert re.fullmatch(r"Built 2 report\(s\) in \d+\.\d s → .+", result.summary("en"))
 

@@ -38,6 +38,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__, config
+from .safe_export import atomic_path as atomic_path_bytes
 from .safe_export import atomic_write_text, default_mode
 
 try:  # the package's error base, when the lead's module is there
@@ -54,7 +55,9 @@ ILLUSTRATIVE_MARKER = "Dữ liệu minh họa"
 PRIVATE_KERNEL = "khuyencong-python3"
 # Top-level entries of a build folder that a new build owns and replaces; anything else found in an existing
 # output folder (OUT/en, a README, .gitkeep) is carried over by the swap.
-PRODUCT_DIRS: tuple[str, ...] = ("html", "figures", "tables", "notebooks")
+PRODUCT_DIRS: tuple[str, ...] = ("html", "figures", "tables", "notebooks", "slides")
+# Files at the top of a build folder that a build owns: briefs, Word reports, the zip bundle.
+PRODUCT_FILES: tuple[tuple[str, str], ...] = (("tom_tat_", ".md"), ("bao_cao_", ".docx"), ("goi_bao_cao_", ".zip"))
 
 LABELS: dict[str, dict[str, str]] = {
     "vi": {
@@ -76,7 +79,9 @@ LABELS: dict[str, dict[str, str]] = {
         "reports": "Các báo cáo",
         "downloads": "Tải về",
         "xlsx": "Bảng tổng hợp (Excel)",
-        "brief_file": "Tóm tắt cuộc họp (văn bản)",
+        "brief_file": "Tóm tắt cuộc họp năm {year} (văn bản cho công cụ)",
+        "report_docx": "Báo cáo năm {year} (Word)",
+        "deck": "Trình chiếu họp tổng kết năm {year} (PowerPoint)",
         "figures": "Biểu đồ cho trình chiếu (PNG, SVG)",
         "figures_note": "{n} tệp trong thư mục figures",
         "brief_heading": "Tóm tắt cho cuộc họp — {scope}năm {year}",
@@ -116,7 +121,9 @@ LABELS: dict[str, dict[str, str]] = {
         "reports": "Reports",
         "downloads": "Downloads",
         "xlsx": "Summary tables (Excel)",
-        "brief_file": "Meeting brief (plain text)",
+        "brief_file": "Meeting brief {year} (plain text for tools)",
+        "report_docx": "Report {year} (Word)",
+        "deck": "Review meeting deck {year} (PowerPoint)",
         "figures": "Charts for slides (PNG, SVG)",
         "figures_note": "{n} files in the figures folder",
         "brief_heading": "Meeting brief — {scope}{year}",
@@ -199,6 +206,10 @@ class ReportResult:
     figures: tuple[Path, ...] = ()
     seconds: float = 0.0
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    briefs: tuple[Path, ...] = ()
+    reports: tuple[Path, ...] = ()
+    decks: tuple[Path, ...] = ()
+    bundle: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -808,7 +819,9 @@ def execute_notebook(
 
 def _is_product(name: str) -> bool:
     return (
-        name in PRODUCT_DIRS or name == BUILD_FILE or (name.startswith("tom_tat_") and name.endswith(".md"))
+        name in PRODUCT_DIRS
+        or name == BUILD_FILE
+        or any(name.startswith(head) and name.endswith(tail) for head, tail in PRODUCT_FILES)
     )
 
 
@@ -1036,13 +1049,20 @@ def build_reports(
         html_dir = build / "html"
         summary_path = _write_summary(build, in_scope, published, lang, warnings, bool(illustrative))
         brief_md, brief_html, brief_title = _write_brief(
-            build, table, published, province, year_list, lang, brief_fn or _default_brief(), warnings
+            build, table, published, province, year_list, lang, brief_fn or _default_brief(), warnings,
+            illustrative=bool(illustrative),
+        )
+        briefs = sorted(build.glob("tom_tat_*.md"))
+        meeting = _write_meeting_pack(
+            build, in_scope, published, province, lang, bool(illustrative), built_at, warnings,
+            brief_fn is None,
         )
         figures = (
             sorted(p for p in (build / "figures").rglob("*") if p.is_file())
             if (build / "figures").is_dir()
             else []
         )
+        bundle = bundle_path(build, province, _latest_year(in_scope, None, None))
         _write_index(
             html_dir / "index.html",
             {**context, "up_href": up_href},
@@ -1053,7 +1073,11 @@ def build_reports(
             brief_md,
             figures,
             build,
+            briefs=briefs,
+            reports=meeting["reports"],
+            decks=meeting["decks"],
         )
+        write_bundle(build, bundle)
         info = {
             "key": key,
             "version": __version__,
@@ -1076,6 +1100,10 @@ def build_reports(
             "summary_xlsx": summary_path.relative_to(build).as_posix() if summary_path else None,
             "figures": [p.relative_to(build).as_posix() for p in figures],
             "warnings": warnings,
+            "briefs": [p.relative_to(build).as_posix() for p in briefs],
+            "reports": [p.relative_to(build).as_posix() for p in meeting["reports"]],
+            "decks": [p.relative_to(build).as_posix() for p in meeting["decks"]],
+            "bundle": bundle.relative_to(build).as_posix() if bundle.is_file() else None,
         }
         atomic_write_text(build / BUILD_FILE, json.dumps(info, ensure_ascii=False, indent=1))
         kept = swap_in(build, target)
@@ -1323,6 +1351,26 @@ def _write_summary(
     return path
 
 
+def _brief_years(table: pd.DataFrame, province: str, years: Sequence[int] | None, latest: int) -> list[int]:
+    """Every year with results (and the reference meeting's year) in scope; at least the index's year."""
+    from .brief import REFERENCE_YEAR
+    from .pack import report_years
+
+    part = _in_scope(table, province, years)
+    found = report_years(part, REFERENCE_YEAR) if part is not None and not part.empty else []
+    return sorted({*found, latest})
+
+
+def _marked_text(text: str, lang: str) -> str:
+    """A brief's plain text with the sample-data mark under its title (first two lines: title, underline)."""
+    from .charts import label
+
+    lines = text.rstrip().split("\n")
+    mark = f"[{label('mark.illustrative', lang)} — {label('xlsx.mark_note', lang)}]"
+    head = 2 if len(lines) > 1 and set(lines[1]) == {"="} else 0
+    return "\n".join([*lines[:head], "", mark, *lines[head:]]).strip("\n") + "\n"
+
+
 def _write_brief(
     build: Path,
     table: pd.DataFrame,
@@ -1332,8 +1380,12 @@ def _write_brief(
     lang: str,
     brief_fn: Callable[..., Any] | None,
     warnings: list[str],
+    *,
+    illustrative: bool = False,
 ) -> tuple[Path | None, str, str]:
-    """The meeting brief of the latest year: ``tom_tat_<year>.md`` (plain text), sanitised HTML and heading."""
+    """The meeting briefs: ``tom_tat_<year>.md`` (plain text for tools) for every year with results and the
+    reference meeting's year, with the sample-data mark on sample data; the latest year's brief as sanitised
+    HTML and heading for the index. Returns (latest brief's path, its HTML, its heading)."""
     labels = LABELS[lang]
     year = _latest_year(table, province, years)
     if brief_fn is None:
@@ -1348,12 +1400,18 @@ def _write_brief(
             warnings.append("several provinces and no --province: the index has no meeting brief")
             return None, "", ""
         province = str(provinces[0])
-    try:
-        brief = brief_fn(table, published, province, year, lang)
-    except Exception as exc:
-        raise ReportError(f"meeting brief for {province} {year} failed: {type(exc).__name__}: {exc}") from exc
-    path = build / f"tom_tat_{year}.md"
-    atomic_write_text(path, brief.to_text().rstrip() + "\n")
+    path: Path | None = None
+    brief: Any = None
+    for one in _brief_years(table, province, years, year):
+        try:
+            written = brief_fn(table, published, province, one, lang)
+        except Exception as exc:
+            raise ReportError(f"meeting brief for {province} {one} failed: {type(exc).__name__}: {exc}") from exc
+        text = written.to_text().rstrip() + "\n"
+        target = build / f"tom_tat_{one}.md"
+        atomic_write_text(target, _marked_text(text, lang) if illustrative else text)
+        if one == year:
+            path, brief = target, written
     title = str(
         getattr(brief, "title", "") or labels["brief_heading"].format(scope=f"{province} ", year=year)
     )
@@ -1362,6 +1420,76 @@ def _write_brief(
     if lines and _H1_RE.match(lines[0]):  # the title is the section heading on the index
         markdown = "\n".join(lines[1:])
     return path, _markdown_html(markdown), title
+
+
+def _write_meeting_pack(
+    build: Path,
+    table: pd.DataFrame,
+    published: pd.DataFrame | None,
+    province: str | None,
+    lang: str,
+    illustrative: bool,
+    built_at: str,
+    warnings: list[str],
+    enabled: bool = True,
+) -> dict[str, list[Path]]:
+    """The Word report ``bao_cao_<year>.docx`` and the deck ``slides/hop_tong_ket_<year>.pptx`` of every year
+    with results (and the reference meeting's year), from the rows in scope.
+
+    ``enabled`` is False when the caller injected its own brief (tests with fake data): the pack is written
+    from the real brief and metrics only.
+    """
+    from .brief import REFERENCE_YEAR
+    from .docx_report import build_report, report_path
+    from .pack import report_years
+    from .slides import build_deck, deck_path
+
+    out: dict[str, list[Path]] = {"reports": [], "decks": []}
+    if not enabled or table is None or table.empty or not province:
+        return out
+    for year in report_years(table, REFERENCE_YEAR):
+        try:
+            out["reports"].append(build_report(table, published, province, year, report_path(build, year), lang,
+                                               illustrative=illustrative, built_at=built_at))
+            out["decks"].append(build_deck(table, published, province, year, deck_path(build, year), lang,
+                                           illustrative=illustrative, built_at=built_at))
+        except Exception as exc:
+            raise ReportError(f"meeting pack for {province} {year} failed: {type(exc).__name__}: {exc}") from exc
+    return out
+
+
+def bundle_path(build: Path, province: str | None, year: int | None) -> Path:
+    """``goi_bao_cao_<province>_<year>.zip`` at the top of the report set."""
+    return build / f"goi_bao_cao_{province_folder(province or 'tinh')}_{year or 'tat_ca'}.zip"
+
+
+def bundle_members(build: Path) -> list[Path]:
+    """What the bundle holds: pages, figures, tables, slides, Word reports and briefs — everything the index
+    links to — and nothing else (not the executed notebooks, nor the build record)."""
+    members: list[Path] = []
+    for name in ("html", "figures", "tables", "slides"):
+        folder = build / name
+        if folder.is_dir():
+            members.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
+    for head, tail in PRODUCT_FILES:
+        if tail != ".zip":
+            members.extend(sorted(build.glob(f"{head}*{tail}")))
+    return members
+
+
+def write_bundle(build: Path, dest: Path) -> Path:
+    """One zip to email: the report set under one folder, so every link of the index works once unzipped.
+
+    Why: the index links ``../tables``, ``../figures``, the Word report and the deck next to ``html/``;
+    zipping ``html/`` alone broke them. The zip keeps the set's layout under ``<zip name>/``.
+    """
+    import zipfile
+
+    root = dest.stem
+    with atomic_path_bytes(dest) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in bundle_members(build):
+            archive.write(path, f"{root}/{path.relative_to(build).as_posix()}")
+    return dest
 
 
 def _write_index(
@@ -1374,20 +1502,32 @@ def _write_index(
     brief_md: Path | None,
     figures: Sequence[Path],
     build: Path,
+    *,
+    briefs: Sequence[Path] = (),
+    reports: Sequence[Path] = (),
+    decks: Sequence[Path] = (),
 ) -> None:
+    """The report set's index page. Every link stays inside the set (the bundle zip holds all of it), so
+    the zip itself is not linked: a link to it would leave the unzipped folder."""
     labels = context["labels"]
     downloads = []
+    for path in sorted(reports, reverse=True):
+        year = re.sub(r"\D", "", path.stem)
+        downloads.append({"href": "../" + path.relative_to(build).as_posix(),
+                          "label": labels["report_docx"].format(year=year), "note": path.name})
+    for path in sorted(decks, reverse=True):
+        year = re.sub(r"\D", "", path.stem)
+        downloads.append({"href": "../" + path.relative_to(build).as_posix(),
+                          "label": labels["deck"].format(year=year), "note": path.name})
     if summary_path is not None:
         downloads.append(
             {"href": "../" + summary_path.relative_to(build).as_posix(), "label": labels["xlsx"], "note": ""}
         )
-    if brief_md is not None:
+    for path in sorted(briefs or ([brief_md] if brief_md is not None else []), reverse=True):
+        year = re.sub(r"\D", "", path.stem)
         downloads.append(
-            {
-                "href": "../" + brief_md.relative_to(build).as_posix(),
-                "label": labels["brief_file"],
-                "note": "",
-            }
+            {"href": "../" + path.relative_to(build).as_posix(), "label": labels["brief_file"].format(year=year),
+             "note": ""}
         )
     if figures:
         downloads.append(
@@ -1447,4 +1587,8 @@ def _result_from_info(
         figures=tuple(target / f for f in info.get("figures", [])),
         seconds=seconds,
         warnings=tuple(info.get("warnings", [])),
+        briefs=tuple(target / f for f in info.get("briefs", [])),
+        reports=tuple(target / f for f in info.get("reports", [])),
+        decks=tuple(target / f for f in info.get("decks", [])),
+        bundle=target / info["bundle"] if info.get("bundle") else None,
     )
