@@ -3,9 +3,12 @@ Vietnamese words (codes hidden for tools), the sample-data mark, A4 landscape fi
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 from tidy_fixture import binh_duong_tidy
 
@@ -96,3 +99,29 @@ def test_english_workbook_is_english(tmp_path: Path) -> None:
     header = excel.header_map(seen["By year"])
     assert "State support (VND million)" in header and "Stage" in header
     assert "Actual" in {r[2] for r in seen["By year"][2:]}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")), reason="needs LibreOffice and poppler")
+def test_summary_prints_on_few_landscape_pages_one_page_wide(tmp_path: Path) -> None:
+    """The defect: 17 A4 portrait pages with a 9-column sheet split over 3. Printed through LibreOffice Calc,
+    every page is A4 landscape, repeats the header row, and holds every visible column of its sheet."""
+    table = binh_duong_tidy(with_2016_plan=True)
+    path = excel.write_summary_xlsx(table, None, tmp_path / "summary.xlsx", "vi")
+    assert path is not None
+    subprocess.run([str(shutil.which("soffice")), "--headless", f"-env:UserInstallation=file://{tmp_path / 'p'}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)], check=True, capture_output=True,
+                   timeout=180)
+    pdf = tmp_path / "summary.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "841.89 x 595.3" in info  # A4 landscape
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    sheets = excel.visible_cells(path)
+    assert len(pages) <= 2 * len(sheets)
+    for page in pages:
+        assert "Tỉnh / vùng" in page  # the header row repeats on every page
+        name = next(n for n in sheets if n in page.splitlines()[-1] or n in page)
+        last_header = [h for h in excel.header_map(sheets[name]) if h][-1]
+        assert last_header.split()[0] in page, (name, last_header)  # no column pushed to another page

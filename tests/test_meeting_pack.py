@@ -23,7 +23,9 @@ from analysis.slides import build_deck, chart_series
 
 PROVINCE = "Bình Dương"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+needs_soffice = pytest.mark.skipif(
+    SOFFICE is None or shutil.which("pdftotext") is None, reason="LibreOffice (soffice) or poppler is not installed"
+)
 MM_PT = 72 / 25.4
 
 

@@ -103,6 +103,18 @@ def _width(header: str, texts: Sequence[str]) -> float:
     return float(min(max(content + 2, min(len(header), 24) + 2, longest_word + 2, 8), 60))
 
 
+def _wrapped_lines(text: str, width: float) -> int:
+    """How many lines a header takes when wrapped at word boundaries in a column ``width`` characters wide."""
+    lines, current = 1, 0
+    room = max(int(width) - 1, 4)
+    for word in text.split():
+        if current and current + 1 + len(word) > room:
+            lines, current = lines + 1, len(word)
+        else:
+            current += len(word) + (1 if current else 0)
+    return lines
+
+
 def display_columns(
     frame: pd.DataFrame, lang: str = "vi", table: str | None = None, *, exact_vnd: bool = False, **values: object
 ) -> list[Column]:
@@ -234,6 +246,8 @@ def write_workbook(
                 cell_formats.append(formats.get(code) if code else None)
                 ws.set_column(c, c, column.width, cell_formats[-1], {"hidden": True} if column.hidden else {})
                 ws.write_string(header_row, c, column.header, head_fmt)
+            lines = max((_wrapped_lines(c.header, c.width) for c in spec.columns if not c.hidden), default=1)
+            ws.set_row(header_row, 15 * lines + 3)  # wrapped headers: Excel does not grow a row it did not write
             # row by row: the workbook streams (constant memory) for a tidy table of tens of thousands of rows
             for r, row in enumerate(zip(*(c.values for c in spec.columns), strict=True), start=header_row + 1):
                 for c, value in enumerate(row):
