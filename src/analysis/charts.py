@@ -641,10 +641,17 @@ def chart_projects_by_year(
     return fig
 
 
-def _cpi_sources(years: Sequence[int]) -> str:
+def _cpi_sources(years: Sequence[int], lang: str = "vi") -> str:
+    """The publishers of the CPI figures used, in `lang`: the reference table cites them in English with the
+    series code ('World Bank FP.CPI.TOTL.ZG'), which a Vietnamese chart says in words."""
     c = reference_data.cpi()
     used = c[c["year"].isin(list(years))]["source"]
-    return _join_sources([re.split(r"\s*\(|,", s)[0] for s in used])
+    names = [re.split(r"\s*\(|,", s)[0] for s in used]
+    if lang == "vi":
+        words = {"World Bank FP.CPI.TOTL.ZG": label("source.cpi.world_bank", lang),
+                 "General Statistics Office of Viet Nam": label("source.cpi.gso", lang)}
+        names = [words.get(n, n) for n in names]
+    return _join_sources(names)
 
 
 @_styled
@@ -754,7 +761,7 @@ def chart_yoy_change(
                 pct_real=pct_real,
             )
     src = source or _tidy_source(df, lang)
-    src += "; " + label("note.cpi", lang, sources=_cpi_sources([*s.index, base_year]))
+    src += "; " + label("note.cpi", lang, sources=_cpi_sources([*s.index, base_year], lang))
     _frame(
         fig,
         title=label("chart.yoy.title", lang, base=base_year),
