@@ -239,13 +239,23 @@ def build_report(
     day: date | None = None,
     built_at: str = "",
     issuer: tuple[str, str] | None = None,
+    figure_cache: dict[tuple[str, int | None], bytes | None] | None = None,
 ) -> Path:
     """Write the report on ``year`` (results) and ``year + 1`` (plan) for ``province``; return its path.
 
     Content: header block, "BÁO CÁO" and its summary, the sample-data mark when the data are the bundled
     samples, I. results (the brief's sentences, the table by year and source, two charts), II. next year's
-    plan (by programme, table and chart), III. sources and how the figures were built.
+    plan (by programme, table and chart), III. sources and how the figures were built. ``figure_cache``
+    (one dict per build) lets the reports of several years share the charts that do not depend on the year.
     """
+    cache = figure_cache if figure_cache is not None else {}
+
+    def chart(kind: str) -> bytes | None:
+        key = (kind, year if kind == "plan" else None)
+        if key not in cache:
+            cache[key] = _chart_png(kind, part, year, lang, illustrative)
+        return cache[key]
+
     from docx import Document
     from docx.shared import Mm, Pt
 
@@ -302,9 +312,9 @@ def build_report(
     widths = [14, 22] + [(165 - 14 - 22 - 18) / (len(header) - 3)] * (len(header) - 3) + [18]
     _table(doc, header, rows, widths)
     _para(doc, "", after=4)
-    _picture(doc, _chart_png("support_by_year", part, year, lang, illustrative),
+    _picture(doc, chart("support_by_year"),
              _label("report.figure", lang, n=1, title=_label("chart.support_by_year.title", lang)))
-    _picture(doc, _chart_png("sources", part, year, lang, illustrative),
+    _picture(doc, chart("sources"),
              _label("report.figure", lang, n=2, title=_label("chart.sources_stacked.title", lang,
                                                                 stage=_label("stage.actual", lang).lower())))
 
@@ -329,7 +339,7 @@ def build_report(
         _table(doc, [_label("col.program", lang), _label("col.amount_vnd", lang), _label("col.n_projects", lang),
                      _label("col.share", lang)], rows, [85, 30, 22, 28], bold_last=True)
         _para(doc, "", after=4)
-        _picture(doc, _chart_png("plan", part, year, lang, illustrative),
+        _picture(doc, chart("plan"),
                  _label("report.figure", lang, n=3, title=_label("pack.plan_table", lang, next=nxt)))
 
     _para(doc, _label("report.part_sources", lang), bold=True, align="left")
