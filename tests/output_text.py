@@ -43,9 +43,6 @@ def _html_text(page: str) -> str:
 
 
 def _xlsx_text(path: Path) -> str:
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from analysis.excel import visible_cells
 
     parts: list[str] = []

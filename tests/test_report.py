@@ -707,3 +707,16 @@ def test_a_provinces_pages_list_its_own_source_files() -> None:
     listed = _raw_provenance(files, report, scoped, whole)
     assert [(f.path, f.rows, f.status) for f in listed] == [("bd/a.xlsx", 2, "ok"), ("x/broken.xlsx", 0, "error")]
     assert len(_raw_provenance(files, report, scoped)) == 3  # without the whole table: every file, as before
+
+
+def test_english_edition_takes_each_cell_s_english_narrative() -> None:
+    from analysis.report import localize_markdown
+
+    nb = v4.new_notebook()
+    cell = v4.new_markdown_cell("# Tóm tắt\n\nĐoạn văn.")
+    cell.metadata["khuyencong"] = {"en": "# Brief\n\nA paragraph."}
+    nb.cells = [cell, v4.new_markdown_cell("## Không dịch"), v4.new_code_cell("x = 1")]
+    english = localize_markdown(nb, "en")
+    assert [c.source for c in english.cells] == ["# Brief\n\nA paragraph.", "## Không dịch", "x = 1"]
+    assert notebook_title_and_summary(english, "x")[:2] == ("Brief", "A paragraph.")
+    assert localize_markdown(nb, "vi") is nb and nb.cells[0].source.startswith("# Tóm tắt")

@@ -657,12 +657,32 @@ def _int_text(value: int, lang: str) -> str:
     return text.replace(",", ".") if lang == "vi" else text
 
 
+def localize_markdown(nb: Any, lang: str) -> Any:
+    """The notebook with its narrative in ``lang``: a markdown cell's translation is kept in its metadata
+    (``khuyencong.<lang>``), the Vietnamese text being the cell itself.
+
+    Why in the metadata: one notebook serves both editions, the analyst edits one file, and a cell without a
+    translation is easy to find (a test checks that every markdown cell has its English text).
+    """
+    if lang == "vi":
+        return nb
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        text = (cell.metadata.get("khuyencong") or {}).get(lang)
+        if text:
+            cell.source = text
+    return nb
+
+
 def export_notebook_html(
     nb: Any, dest: Path, context: Mapping[str, Any], resources_path: Path
 ) -> NotebookPage:
     """Write one executed notebook as a self-contained page and return what the index needs about it."""
     from nbconvert import HTMLExporter
 
+    nb = localize_markdown(nb, str(context.get("lang", "vi")))
     title, summary, from_heading = notebook_title_and_summary(nb, dest.stem)
     illustrative = bool(context.get("illustrative")) or _is_illustrative(nb)
     kc = {**context, "title": title, "illustrative": illustrative, "back_href": "index.html"}
@@ -1447,10 +1467,12 @@ def _write_meeting_pack(
     out: dict[str, list[Path]] = {"reports": [], "decks": []}
     if not enabled or table is None or table.empty or not province:
         return out
+    figures: dict[tuple[str, int | None], bytes | None] = {}
     for year in report_years(table, REFERENCE_YEAR):
         try:
             out["reports"].append(build_report(table, published, province, year, report_path(build, year), lang,
-                                               illustrative=illustrative, built_at=built_at))
+                                               illustrative=illustrative, built_at=built_at,
+                                               figure_cache=figures))
             out["decks"].append(build_deck(table, published, province, year, deck_path(build, year), lang,
                                            illustrative=illustrative, built_at=built_at))
         except Exception as exc:
