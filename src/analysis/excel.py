@@ -177,6 +177,8 @@ def display_columns(
             "float": "#,##0.00",
         }[kind]
         numbers = [None if _is_missing(v) else (int(v) if kind in ("year", "count") else float(v)) for v in raw]
+        if kind == "points":  # a difference of shares (ratio) shown in percentage points
+            numbers = [None if v is None else round(v * 100, 6) for v in numbers]
         out.append(Column(header, numbers, number_format, width=_width(header, [f"{v:,}" for v in numbers if v])))
     return out
 
