@@ -372,3 +372,21 @@ def test_a_year_with_one_stage_has_its_bar_on_the_tick(make: Callable[..., Figur
 def test_no_stage_note_in_both_languages() -> None:
     assert charts.no_stage_note("plan") == "Chưa có số liệu kế hoạch nào trong dữ liệu."
     assert charts.no_stage_note("actual", "en") == "The data hold no actual figures yet."
+
+
+def test_district_chart_gives_one_share_per_district() -> None:
+    """The defect: page 05 said 'Bến Cát, 23,6 % kinh phí có địa bàn' in the subtitle and '554 (14,1 %)' on its
+    bar. Every share on the chart is of the support with a known district, as the subtitle says."""
+    fig = charts.chart_by_district(DF, "vi", False, year=2016)
+    texts = [t for t, _, _ in _drawn_texts(fig)]
+    subtitle = next(t for t in texts if t.startswith("Lớn nhất:"))
+    top, share = re.match(r"Lớn nhất: (.+?), (\S+\s%) kinh phí có địa bàn", subtitle).groups()  # type: ignore[union-attr]
+    bd = metrics.by_district(DF, "actual", 2016)
+    known = bd[bd["district"] != ""]
+    row = known.iloc[0]
+    assert row["district"] == top
+    bar = next(t for t in texts if t.startswith(charts.fmt.format_amount(row["support_vnd"], "trieu", "vi") + " ("))
+    assert f"({share})" in bar, (bar, subtitle)
+    shares = [re.search(r"\((\S+)\s%\)", t) for t in texts if "·" in t]
+    total = sum(float(m.group(1).replace(",", ".")) for m in shares if m)
+    assert abs(total - 100) < 0.5  # the known districts' shares add up to 100 %

@@ -1335,8 +1335,14 @@ def chart_by_district(
         if bd["district"].iloc[0] != "":
             colors[0] = SERIES_COLORS["highlight"]
         ax.barh(np.arange(len(bd)), vals, 0.65, color=colors)
-        for i, (v, sh, n) in enumerate(zip(bd["support_vnd"], bd["share"], bd["n_projects"], strict=True)):
-            text = _amount_share(v, sh, unit, lang)
+        # one basis for every share on the chart: the support that has a district (as the subtitle and the
+        # concentration figures); the bar of support without a district shows its amount only
+        known_total = float(bd.loc[bd["district"] != "", "support_vnd"].sum())
+        for i, (d, v, n) in enumerate(zip(bd["district"], bd["support_vnd"], bd["n_projects"], strict=True)):
+            if d and known_total > 0:
+                text = _amount_share(v, float(v) / known_total, unit, lang)
+            else:
+                text = fmt.format_amount(v, unit, lang)
             if not pd.isna(n):
                 text += " · " + label(
                     "label.n_projects_one" if n == 1 else "label.n_projects",
