@@ -440,14 +440,17 @@ def _make_room(fig: Figure, ax: Axes, texts: Sequence[Text], axis: str) -> None:
             ax.set_ylim(lo, hi + (over + 12) / max(box.height - over, 1) * (hi - lo))
 
 
-def _spread(values: Sequence[float], min_gap: float) -> list[float]:
-    """Positions as close as possible to `values` but at least `min_gap` apart (for stacked direct labels)."""
+def _spread(values: Sequence[float], min_gap: float, floor: float | None = None) -> list[float]:
+    """Positions as close as possible to `values` but at least `min_gap` apart (for stacked direct labels),
+    and none below `floor` (a label centred on a thin bottom segment would sit on the x-axis line)."""
     order = sorted(range(len(values)), key=lambda i: values[i])
     pos = [float(values[i]) for i in order]
     for i in range(1, len(pos)):
         pos[i] = max(pos[i], pos[i - 1] + min_gap)
     shift = (sum(pos) - sum(float(values[i]) for i in order)) / max(len(pos), 1)
     pos = [p - shift for p in pos]
+    if floor is not None and pos:
+        pos[0] = max(pos[0], floor)
     for i in range(1, len(pos)):
         pos[i] = max(pos[i], pos[i - 1] + min_gap)
     out = [0.0] * len(values)
@@ -828,7 +831,7 @@ def chart_sources_stacked(
         last = wide.iloc[-1]
         if all(last[s] > 0 for s in sources) and len(sources) > 1:
             centers = (np.cumsum(last.to_numpy()) - last.to_numpy() / 2).tolist()
-            ys = _spread(centers, 0.06 * top)
+            ys = _spread(centers, 0.06 * top, floor=0.045 * top)
             for src, y in zip(sources, ys, strict=True):
                 _annotate(
                     ax,
@@ -840,9 +843,9 @@ def chart_sources_stacked(
                     size=FONT["tick"],
                     weight="bold",
                 )
-            _x_categories(ax, len(x), extra_right=1.2)
+            _x_categories(ax, len(x), extra_right=1.2, min_slots=2)  # the labels fill the right: no padding
         else:
-            _x_categories(ax, len(x))
+            _x_categories(ax, len(x), min_slots=2)
             _legend_above(ax, [Patch(color=SOURCE_COLORS[s], label=source_label(s, lang)) for s in sources])
         _y_amount_axis(ax, unit, lang)
     counterpart = label("chart.sources_stacked.with_counterpart", lang) if include_counterpart else ""
@@ -1600,7 +1603,8 @@ def chart_collaborators(
     if col.empty:
         _no_data(ax, label("label.no_data", lang))
     else:
-        x = np.arange(len(col))
+        # positions are the years themselves: 2016, 2017 and 2023 are not drawn evenly spaced
+        x = (col["year"].astype("int64") - int(col["year"].min())).to_numpy(dtype="float64")
         top = float(
             np.nanmax(col[["total", "target"]].astype("Float64").to_numpy(dtype="float64", na_value=np.nan))
         )
@@ -1641,7 +1645,7 @@ def chart_collaborators(
                 used.add("target")
         ax.set_xticks(x, [str(y) for y in col["year"]])
         ax.tick_params(axis="x", length=0)
-        _x_categories(ax, len(x), extra_right=0.3)
+        ax.set_xlim(-0.6, float(x.max()) + 0.6)
         ax.set_ylim(0, top * 1.15)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
         ax.yaxis.set_major_formatter(fmt.NumberFormatter(lang, 0))
