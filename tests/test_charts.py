@@ -386,7 +386,7 @@ def test_district_chart_gives_one_share_per_district() -> None:
     known = bd[bd["district"] != ""]
     row = known.iloc[0]
     assert row["district"] == top
-    bar = next(t for t in texts if t.startswith(charts.fmt.format_amount(row["support_vnd"], "trieu", "vi") + " ("))
+    bar = next(t for t in texts if t.startswith(charts.fmt.format_amount(row["support_vnd"], "trieu", "vi", decimals=0) + " ("))
     assert f"({share})" in bar, (bar, subtitle)
     shares = [re.search(r"\((\S+)\s%\)", t) for t in texts if "·" in t]
     total = sum(float(m.group(1).replace(",", ".")) for m in shares if m)
@@ -463,3 +463,17 @@ def test_direct_labels_stay_off_the_axis_line() -> None:
     crossing = [t.get_text() for t in ax.texts
                 if t.get_text().strip() and t.get_window_extent(renderer).y0 < axis_y < t.get_window_extent(renderer).y1]
     assert not crossing, crossing
+
+
+def test_direct_labels_of_a_chart_share_one_precision() -> None:
+    """The defect: chart labels rounded 2.149,5 to 2.150 but kept 62,5. Every amount label of a chart in
+    triệu đồng is a whole number of triệu."""
+    base = binh_duong_tidy()
+    plan = base[(base["stage"] == "plan") & (base["year"] == 2017)].index
+    table = base.copy()
+    table.loc[plan[0], "amount_vnd"] = 2_149_500_000
+    table.loc[plan[-1], "amount_vnd"] = 62_500_000
+    fig = charts.chart_program_allocation(table, "vi", False, year=2017, stage="plan")
+    labels = [t for t, _, _ in _drawn_texts(fig) if re.match(r"^[\d.]+(,\d+)? \(", t)]
+    assert any(t.startswith("2.150 (") for t in labels) and any(t.startswith("63 (") for t in labels), labels
+    assert not [t for t in labels if re.match(r"^[\d.]+,\d", t)], labels

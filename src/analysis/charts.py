@@ -471,11 +471,17 @@ def _legend_above(ax: Axes, handles: list[Any], ncol: int | None = None) -> None
     )
 
 
+# Decimals of direct labels by unit: one precision for every label of a chart (a chart has one unit), so
+# '2.150' never stands next to '62,5'. Whole triệu (the tables keep the exact amounts); tỷ with one decimal.
+_LABEL_DECIMALS: dict[str, int] = {"dong": 0, "nghin": 0, "trieu": 0, "ty": 1}
+
+
 def _amount(value: object, unit: str, lang: str) -> str:
-    """A direct label: whole units from 100 up ('3.715', not '3.714,5'), otherwise as many decimals as needed."""
-    if not pd.isna(value) and abs(fmt.scale_vnd(value, unit)) >= 100:  # type: ignore[call-overload]
-        return fmt.format_amount(value, unit, lang, decimals=0)
-    return fmt.format_amount(value, unit, lang)
+    """A direct label in the chart's unit, with that unit's one precision ('3.715', '62' / '230,9 tỷ')."""
+    code = fmt.normalize_unit(unit)
+    if code == "auto":
+        return fmt.format_amount(value, unit, lang)
+    return fmt.format_amount(value, unit, lang, decimals=_LABEL_DECIMALS.get(code, 0))
 
 
 def _y_amount_axis(ax: Axes, unit: str, lang: str, axis: str = "y") -> None:
