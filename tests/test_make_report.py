@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import time
@@ -157,3 +158,15 @@ def test_english_edition(tmp_path: Path) -> None:
     assert "Change on previous year" in pages["02_chi_tieu_theo_nam"]
     assert "Unit: VND million" in pages["02_chi_tieu_theo_nam"]
     assert "VND 3,918 million (25 projects)" in pages["00_tom_tat"]
+    assert "3.918 triệu đồng" not in pages["00_tom_tat"]  # the English page has the English brief only
+    # titles, headings and narrative in English: no Vietnamese heading on any page
+    vietnamese = re.compile(r"Tóm tắt|Kinh phí|Lưu ý|Nguồn kinh phí|theo năm|Các tệp|Bảng|Câu hỏi")
+    for name, text in pages.items():
+        headings = re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", text, re.S)
+        assert headings, name
+        assert not [h for h in headings if vietnamese.search(h)], (name, headings)
+    assert "Question." in pages["02_chi_tieu_theo_nam"] and "Câu hỏi" not in pages["02_chi_tieu_theo_nam"]
+    from docx import Document
+
+    report = "\n".join(p.text for p in Document(str(en / "bao_cao_2016.docx")).paragraphs)
+    assert "REPORT" in report and "VND 3,918 million" in report and "BÁO CÁO" not in report
