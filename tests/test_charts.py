@@ -477,3 +477,25 @@ def test_direct_labels_of_a_chart_share_one_precision() -> None:
     labels = [t for t, _, _ in _drawn_texts(fig) if re.match(r"^[\d.]+(,\d+)? \(", t)]
     assert any(t.startswith("2.150 (") for t in labels) and any(t.startswith("63 (") for t in labels), labels
     assert not [t for t in labels if re.match(r"^[\d.]+,\d", t)], labels
+
+
+def test_cpi_source_is_said_in_words_on_vietnamese_charts() -> None:
+    """The defect: 'World Bank FP.CPI.TOTL.ZG' (a publisher in English and a series code) in Vietnamese prose."""
+    years = [2015, 2016, 2017]
+    vi = charts._cpi_sources(years, "vi")
+    assert "World Bank" not in vi and "FP.CPI" not in vi and "Ngân hàng Thế giới" in vi
+    assert "World Bank" in charts._cpi_sources(years, "en")
+
+
+def test_page_02_names_the_lines_as_drawn() -> None:
+    """The defect: page 02's text called the orange line 'đường đỏ'. The text names the dashed orange line, and
+    the chart draws the constant-price line dashed in that orange (vermillion)."""
+    import nbformat
+
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "02_chi_tieu_theo_nam.ipynb", 4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "đỏ" not in text and "nét đứt màu cam" in text
+    fig = charts.chart_yoy_change(DF, "vi", False, base_year=2016)
+    dashed = [line for line in fig.axes[0].get_lines() if line.get_linestyle() not in ("-", "None", "")]
+    assert dashed and all(line.get_color() == charts.SERIES_COLORS["real"] for line in dashed)
+    assert charts.SERIES_COLORS["real"] == charts.OKABE_ITO["vermillion"]  # Okabe–Ito's orange-red
