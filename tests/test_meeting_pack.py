@@ -193,3 +193,12 @@ def test_deck_opens_in_libreoffice_impress(deck: Path, tmp_path: Path) -> None:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
     assert pages == len(Presentation(str(deck)).slides)
+
+
+def test_deck_chart_years_keep_their_slots() -> None:
+    """A year without figures keeps its place on a chart's axis (2015, 2017 are not drawn next to each other)."""
+    table = binh_duong_tidy()
+    table = table[table["year"] != 2016]
+    support = next(c for c in pack.chart_data(table, 2015, "vi") if c.key == "support_by_year")
+    assert support.categories == ["2015", "2016", "2017"]
+    assert support.series["Thực hiện"][1] is None and support.series["Kế hoạch"][2] == 4_438

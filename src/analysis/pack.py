@@ -195,13 +195,15 @@ def chart_data(table: pd.DataFrame, year: int, lang: str = "vi") -> list[ChartDa
                              "stacked", [str(y) for y in actual_years], series, colors, unit_words))
     lev = metrics.leverage(table, ["year"], "actual").dropna(subset=["counterpart_vnd"])
     if len(lev):
-        cats = [str(int(y)) for y in lev["year"]]
+        span = _year_span(lev["year"])
+        by = lev.set_index(lev["year"].astype("int64"))
+        cats = [str(y) for y in span]
         series = {
-            _label("col.support_vnd", lang): [trieu(v) for v in lev["support_vnd"]],
-            _label("col.counterpart_vnd", lang): [trieu(v) for v in lev["counterpart_vnd"]],
+            _label("col.support_vnd", lang): [trieu(by["support_vnd"].get(y)) for y in span],
+            _label("col.counterpart_vnd", lang): [trieu(by["counterpart_vnd"].get(y)) for y in span],
         }
         colors = dict(zip(series, (STAGE_COLORS["actual"], SOURCE_COLORS["counterpart"]), strict=True))
-        note = "; ".join(f"{c}: {fmt.format_ratio(r, lang)}" for c, r in zip(cats, lev["leverage"], strict=True))
+        note = "; ".join(f"{int(y)}: {fmt.format_ratio(r, lang)}" for y, r in zip(lev["year"], lev["leverage"], strict=True))
         out.append(ChartData("counterpart", _label("chart.leverage.title", lang), "clustered", cats, series,
                              colors, unit_words, _label("pack.leverage_note", lang, ratios=note)))
     counts = metrics.project_counts(table)
@@ -217,7 +219,7 @@ def chart_data(table: pd.DataFrame, year: int, lang: str = "vi") -> list[ChartDa
                                 for y in cats]
                 colors[name] = STAGE_COLORS[stage]
         out.append(ChartData("projects", _label("chart.projects.title", lang), "clustered", cats, series, colors,
-                             _label("axis.projects", lang)))
+                             _label("axis.projects", lang).lower()))
     nxt, plan = plan_by_program(table, year)
     if len(plan):
         names = [program_label(p, lang) for p in plan["program"]]
