@@ -122,15 +122,15 @@ def _header_block(doc: Any, province: str, day: date, lang: str, issuer: tuple[s
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     table.autofit = False
-    widths = (Mm(68), Mm(97))
+    widths = (Mm(70), Mm(95))
     for column, cell, width in zip(table.columns, table.rows[0].cells, widths, strict=True):
         column.width = width  # the grid (LibreOffice reads it) …
         cell.width = width  # … and the cell (Word reads it)
     left, right = table.rows[0].cells
     left.paragraphs[0].text = ""
-    _set_font(left.paragraphs[0].add_run(parent.upper() if lang == "vi" else parent), SMALL_PT)
+    _set_font(left.paragraphs[0].add_run(parent.upper() if lang == "vi" else parent), SMALL_PT - 1)
     left.paragraphs[0].alignment = 1
-    _para(left, body.upper() if lang == "vi" else body, SMALL_PT, bold=True, align="center", after=0)
+    _para(left, body.upper() if lang == "vi" else body, SMALL_PT - 1, bold=True, align="center", after=0)
     _para(left, "———", SMALL_PT, align="center", after=0)
     _para(left, _label("report.number", lang), SMALL_PT, align="center", after=0)
     right.paragraphs[0].alignment = 1
@@ -151,7 +151,7 @@ def _decimals(values: Sequence[object]) -> int:
 
 
 def _table(doc: Any, header: Sequence[str], rows: Sequence[Sequence[str]], widths_mm: Sequence[float],
-           bold_last: bool = False) -> Any:
+           bold_last: bool = False, text_columns: int = 1) -> Any:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
 
@@ -166,7 +166,7 @@ def _table(doc: Any, header: Sequence[str], rows: Sequence[Sequence[str]], width
             cell.width = Mm(widths_mm[c])
             para = cell.paragraphs[0]
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER if r == 0 else (
-                WD_ALIGN_PARAGRAPH.LEFT if c == 0 else WD_ALIGN_PARAGRAPH.RIGHT)
+                WD_ALIGN_PARAGRAPH.LEFT if c < text_columns else WD_ALIGN_PARAGRAPH.RIGHT)
             _set_font(para.add_run(str(value)), 12, bold=r == 0 or (bold_last and r == len(rows)))
     return table
 
@@ -310,7 +310,7 @@ def build_report(
     _para(doc, _label("report.table_year", lang), 13, bold=True, align="center", after=2)
     _unit_line(doc, lang)
     widths = [14, 22] + [(165 - 14 - 22 - 18) / (len(header) - 3)] * (len(header) - 3) + [18]
-    _table(doc, header, rows, widths)
+    _table(doc, header, rows, widths, text_columns=2)
     _para(doc, "", after=4)
     _picture(doc, chart("support_by_year"),
              _label("report.figure", lang, n=1, title=_label("chart.support_by_year.title", lang)))
