@@ -11,7 +11,7 @@ data), a frozen header with filters, and a landscape fit-to-width A4 page setup 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -288,27 +288,15 @@ def summary_sheets(
     project counted once): support by source with projects and leverage by year, plan against actual, support
     by programme and by district, each published single-year figure next to the same figure from the data.
     """
-    from . import metrics
+    from . import metrics, pack
 
     if table is None or table.empty:
         return []
     blocks: dict[str, list[pd.DataFrame]] = {k: [] for k in ("year", "execution", "program", "district", "published")}
     for province in metrics.provinces_in(table):
         part = metrics.for_province(table, province)
-        by_year = metrics.support_by_year(part)
-        split = metrics.source_split(part).pivot_table(
-            index=["year", "stage"], columns="funding_source", values="amount_vnd", aggfunc="sum"
-        )
-        split = split.reindex(columns=list(metrics.FUNDING_SOURCES)).astype("Int64")
-        split.columns = [f"{c}_vnd" for c in split.columns]
-        counts = metrics.project_counts(part)
-        counts = counts[counts["funding_source"] == "total"][["year", "stage", "n_projects"]]
         lev = metrics.leverage(part)[["year", "stage", "leverage"]]
-        year_table = (
-            by_year.merge(split.reset_index(), on=["year", "stage"], how="left")
-            .merge(counts, on=["year", "stage"], how="left")
-            .merge(lev, on=["year", "stage"], how="left")
-        )
+        year_table = pack.year_table(part).merge(lev, on=["year", "stage"], how="left")  # as the Word report
         blocks["year"].append(year_table.assign(province=province))
         blocks["execution"].append(metrics.execution_rate(part).assign(province=province))
         blocks["program"].append(metrics.program_allocation(part, stage=None).assign(province=province))
@@ -409,9 +397,9 @@ def visible_cells(path: str | os.PathLike[str]) -> dict[str, list[list[Any]]]:
     return out
 
 
-def header_map(rows: Mapping[str, Any] | Sequence[Sequence[Any]]) -> list[Any]:
+def header_map(rows: Sequence[Sequence[Any]]) -> list[Any]:
     """The header row of a sheet written by :func:`write_workbook` (the first row with more than one cell)."""
-    for row in rows:  # type: ignore[union-attr]
+    for row in rows:
         if sum(v is not None for v in row) > 1:
             return list(row)
     return []
