@@ -141,6 +141,10 @@ def test_report_build(tmp_path: Path) -> None:
     from output_text import scan
 
     assert scan(out) == {}  # no English word or code identifier on any Vietnamese output
+    from output_text import english_words, visible_text
+
+    for name in ("funding.xlsx", "ingest_report.html"):  # the processed outputs an analyst opens, too
+        assert english_words(visible_text(processed / name)) == [], name
 
     second, seconds = _report(out, processed)
     assert seconds < RERUN_SECONDS, f"up-to-date rerun took {seconds:.1f} s"
