@@ -10,7 +10,7 @@ STAMP_DEV := $(VENV)/.installed-dev
 JOBS   ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help report report-provinces ingest test test-robust lint lab notebooks-clean samples bench clean
+.PHONY: help report report-provinces ingest test test-robust lint kernel lab notebooks-clean samples bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -47,8 +47,13 @@ test-robust: $(STAMP_DEV) ## The long robustness runs left out of make test: kil
 lint: $(STAMP_DEV) ## Ruff only
 	$(BIN)/ruff check src tests benchmarks
 
-lab: $(STAMP_DEV) ## Register the project's Jupyter kernel and open JupyterLab on notebooks/
-	$(PY) -m ipykernel install --user --name khuyencong --display-name "Khuyến công (.venv)"
+KERNEL_NAME := khuyencong
+KERNEL_DISPLAY := Khuyến công (.venv)
+
+kernel: $(STAMP_DEV) ## Register the project's Jupyter kernel (the one the notebooks name) for every Jupyter of this user
+	$(PY) -m ipykernel install --user --name $(KERNEL_NAME) --display-name "$(KERNEL_DISPLAY)"
+
+lab: kernel ## Register the project's Jupyter kernel and open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/
 
 notebooks-clean: $(STAMP_DEV) ## Strip outputs from the notebooks (also done by the pre-commit hook)

@@ -44,6 +44,10 @@ window.addEventListener('load', function () {
     .filter(function (n) { return n.indexOf('data:') !== 0; });
   b.setAttribute('data-fetched', fetched.join(' ') || 'none');
   b.setAttribute('data-font', getComputedStyle(b).fontFamily);
+  var wide = Array.prototype.slice.call(document.querySelectorAll('table')).filter(function (t) {
+    return t.offsetWidth > t.parentElement.clientWidth + 1;
+  });
+  b.setAttribute('data-wide-tables', String(wide.length));
 });
 </script>
 """
@@ -178,3 +182,47 @@ def test_dom_images_load_and_page_fits(page: Path, tmp_path: Path, width: int) -
     assert attrs.get("overflow") == "no"  # wide tables scroll inside their box; the page itself fits
     assert "Segoe UI" in attrs.get("font", "")
     assert re.search(r'<img[^>]+src="data:image/png;base64,', dom)
+
+
+def _file_table_notebook() -> nbformat.NotebookNode:
+    """Page 01's table of files as the ingest overview shows it: long paths without spaces, long warnings."""
+    from analysis import charts, fmt
+
+    v4 = nbformat.v4
+    files = pd.DataFrame({
+        "file": [f"samples/binh_duong/BD_KC_thuc_hien_{y}_ban_sua_cuoi_cung_da_duyet.xlsx" for y in range(2015, 2019)],
+        "sheet": ["Danh mục đề án"] * 4,
+        "status": ["ok"] * 4,
+        "year": [2015, 2016, 2017, 2018],
+        "stage": ["actual", "actual", "plan", "plan"],
+        "rows_read": [40, 41, 42, 43], "records": [30, 31, 32, 33], "skipped": [9, 9, 9, 9],
+        "rejected": [1, 1, 1, 1], "reconciled_ok": [3, 3, 3, 3], "reconciled_failed": [0, 0, 0, 1],
+        "warnings": ["4 ô công thức chưa có giá trị tính sẵn (tệp lưu bằng phần mềm không tính công thức): mở và "
+                     "lưu lại bằng Excel"] * 4,
+    })
+    styled = fmt.style_table(files, "vi", **charts.table_labels("vi"))
+    cell = v4.new_code_cell("overview")
+    cell.outputs = [v4.new_output("execute_result", data={"text/html": styled.to_html(), "text/plain": "df"},
+                                  execution_count=1)]
+    nb = v4.new_notebook()
+    nb.cells = [v4.new_markdown_cell("# Tổng quan dữ liệu\n\nCác tệp đã đọc."), cell]
+    return nb
+
+
+def test_file_table_fits_a_1366_px_screen(tmp_path: Path) -> None:
+    """The defect: page 01's file table was wider than a 1366 px screen (it scrolled sideways)."""
+    chromium = _chromium()
+    context = _page_context(LABELS["vi"], "vi", "Bình Dương", "25/11/2025 09:00", [], [("Tỉnh", "Bình Dương")],
+                            False)
+    dest = tmp_path / "html" / "01_tong_quan_du_lieu.html"
+    dest.parent.mkdir()
+    export_notebook_html(_file_table_notebook(), dest, context, tmp_path)
+    probe = dest.with_name("probe.html")
+    probe.write_text(dest.read_text(encoding="utf-8").replace("</body>", CHECK_SCRIPT + "</body>"), encoding="utf-8")
+    result = _run(chromium, tmp_path / "p", "--dump-dom", "--virtual-time-budget=3000", "--window-size=1366,900",
+                  probe.as_uri())
+    body = re.search(r"<body[^>]*>", result.stdout)
+    assert body is not None, result.stderr[-2000:]
+    attrs = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', body.group(0)))
+    assert attrs.get("overflow") == "no"
+    assert attrs.get("wide-tables") == "0"

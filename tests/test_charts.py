@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import string
 import warnings
@@ -372,3 +373,129 @@ def test_a_year_with_one_stage_has_its_bar_on_the_tick(make: Callable[..., Figur
 def test_no_stage_note_in_both_languages() -> None:
     assert charts.no_stage_note("plan") == "Chưa có số liệu kế hoạch nào trong dữ liệu."
     assert charts.no_stage_note("actual", "en") == "The data hold no actual figures yet."
+
+
+def test_district_chart_gives_one_share_per_district() -> None:
+    """The defect: page 05 said 'Bến Cát, 23,6 % kinh phí có địa bàn' in the subtitle and '554 (14,1 %)' on its
+    bar. Every share on the chart is of the support with a known district, as the subtitle says."""
+    fig = charts.chart_by_district(DF, "vi", False, year=2016)
+    texts = [t for t, _, _ in _drawn_texts(fig)]
+    subtitle = next(t for t in texts if t.startswith("Lớn nhất:"))
+    top, share = re.match(r"Lớn nhất: (.+?), (\S+\s%) kinh phí có địa bàn", subtitle).groups()  # type: ignore[union-attr]
+    bd = metrics.by_district(DF, "actual", 2016)
+    known = bd[bd["district"] != ""]
+    row = known.iloc[0]
+    assert row["district"] == top
+    bar = next(t for t in texts if t.startswith(charts.fmt.format_amount(row["support_vnd"], "trieu", "vi", decimals=0) + " ("))
+    assert f"({share})" in bar, (bar, subtitle)
+    shares = [re.search(r"\((\S+)\s%\)", t) for t in texts if "·" in t]
+    total = sum(float(m.group(1).replace(",", ".")) for m in shares if m)
+    assert abs(total - 100) < 0.5  # the known districts' shares add up to 100 %
+
+
+def _plot_coverage_gap(fig: Figure) -> float:
+    """The widest vertical strip of the first axes that no bar or text covers, as a share of its width."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    ax = fig.axes[0]
+    box = ax.get_window_extent(renderer)
+    spans = [p.get_window_extent(renderer) for p in ax.patches if p.get_width() and p.get_height()]  # type: ignore[attr-defined]
+    spans += [t.get_window_extent(renderer) for t in ax.texts if t.get_text().strip()]
+    covered = sorted((max(s.x0, box.x0), min(s.x1, box.x1)) for s in spans if s.x1 > box.x0 and s.x0 < box.x1)
+    gap, edge = 0.0, box.x0
+    for x0, x1 in covered:
+        gap = max(gap, x0 - edge)
+        edge = max(edge, x1)
+    gap = max(gap, box.x1 - edge)
+    return gap / box.width
+
+
+SOURCE_DF = binh_duong_tidy(with_2016_plan=True, with_2016_allocation=False)
+SPACE_CHARTS: dict[str, Callable[[], Figure]] = {
+    "theo_nguon": lambda: charts.chart_sources_stacked(SOURCE_DF, "vi", True),
+    "theo_nguon_gom_doi_ung": lambda: charts.chart_sources_stacked(SOURCE_DF, "vi", True, include_counterpart=True),
+    "co_cau_nguon": lambda: charts.chart_sources_share(SOURCE_DF, "vi", True),
+    "cong_tac_vien": lambda: charts.chart_collaborators(PUB, "Bình Dương", "vi", True),
+}
+
+
+@pytest.mark.parametrize("name", list(SPACE_CHARTS))
+def test_no_empty_third_of_the_plot(name: str) -> None:
+    """The defect: the funding-source charts and chart 07 left the right third of the plot empty. Measured on
+    the rendered figure: no vertical strip wider than a quarter of the plot holds no bar and no label, except
+    for years without figures on a true year axis (chart 07), which are meant to show."""
+    fig = SPACE_CHARTS[name]()
+    limit = 0.25 if name != "cong_tac_vien" else 0.75
+    assert _plot_coverage_gap(fig) < limit
+
+
+def test_collaborator_years_are_spaced_as_years() -> None:
+    """The defect: chart 07 drew 2016, 2017 and 2023 evenly spaced."""
+    fig = charts.chart_collaborators(PUB, "Bình Dương", "vi", False)
+    ax = fig.axes[0]
+    ticks = {t.get_text(): x for t, x in zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)}
+    years = sorted(int(y) for y in ticks)
+    assert len(years) >= 3
+    step = (ticks[str(years[1])] - ticks[str(years[0])]) / (years[1] - years[0])
+    for a, b in itertools.pairwise(years):
+        assert ticks[str(b)] - ticks[str(a)] == pytest.approx(step * (b - a))
+
+
+def _with_2017_actual() -> pd.DataFrame:
+    """The fixture plus the samples' 2017 results by source (KCQG 964, KCĐP 3.358, counterpart 56.580 triệu):
+    a thin KCQG segment at the bottom of the last bar, as in the bundled data."""
+    base = binh_duong_tidy()
+    template = base[base["record_type"] == "allocation"].iloc[[0]]
+    base = base[base["year"] != 2015]  # 2015 is a total of unstated source: every source in every year here
+    rows = [template.assign(year=2017, stage="actual", funding_source=src, amount_vnd=trieu * 1_000_000,
+                            source_row=100 + i)
+            for i, (src, trieu) in enumerate((("national", 964), ("local", 3_358), ("counterpart", 56_580)))]
+    return pd.concat([base, *rows], ignore_index=True)
+
+
+def test_direct_labels_stay_off_the_axis_line() -> None:
+    """The defect: the x-axis line ran through the 'KCQG (quốc gia)' label of theo_nguon_gom_doi_ung.png."""
+    fig = charts.chart_sources_stacked(_with_2017_actual(), "vi", False, include_counterpart=True)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    ax = fig.axes[0]
+    axis_y = ax.get_window_extent(renderer).y0
+    crossing = [t.get_text() for t in ax.texts
+                if t.get_text().strip() and t.get_window_extent(renderer).y0 < axis_y < t.get_window_extent(renderer).y1]
+    assert not crossing, crossing
+
+
+def test_direct_labels_of_a_chart_share_one_precision() -> None:
+    """The defect: chart labels rounded 2.149,5 to 2.150 but kept 62,5. Every amount label of a chart in
+    triệu đồng is a whole number of triệu."""
+    base = binh_duong_tidy()
+    plan = base[(base["stage"] == "plan") & (base["year"] == 2017)].index
+    table = base.copy()
+    table.loc[plan[0], "amount_vnd"] = 2_149_500_000
+    table.loc[plan[-1], "amount_vnd"] = 62_500_000
+    fig = charts.chart_program_allocation(table, "vi", False, year=2017, stage="plan")
+    labels = [t for t, _, _ in _drawn_texts(fig) if re.match(r"^[\d.]+(,\d+)? \(", t)]
+    assert any(t.startswith("2.150 (") for t in labels) and any(t.startswith("63 (") for t in labels), labels
+    assert not [t for t in labels if re.match(r"^[\d.]+,\d", t)], labels
+
+
+def test_cpi_source_is_said_in_words_on_vietnamese_charts() -> None:
+    """The defect: 'World Bank FP.CPI.TOTL.ZG' (a publisher in English and a series code) in Vietnamese prose."""
+    years = [2015, 2016, 2017]
+    vi = charts._cpi_sources(years, "vi")
+    assert "World Bank" not in vi and "FP.CPI" not in vi and "Ngân hàng Thế giới" in vi
+    assert "World Bank" in charts._cpi_sources(years, "en")
+
+
+def test_page_02_names_the_lines_as_drawn() -> None:
+    """The defect: page 02's text called the orange line 'đường đỏ'. The text names the dashed orange line, and
+    the chart draws the constant-price line dashed in that orange (vermillion)."""
+    import nbformat
+
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "02_chi_tieu_theo_nam.ipynb", 4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "đỏ" not in text and "nét đứt màu cam" in text
+    fig = charts.chart_yoy_change(DF, "vi", False, base_year=2016)
+    dashed = [line for line in fig.axes[0].get_lines() if line.get_linestyle() not in ("-", "None", "")]
+    assert dashed and all(line.get_color() == charts.SERIES_COLORS["real"] for line in dashed)
+    assert charts.SERIES_COLORS["real"] == charts.OKABE_ITO["vermillion"]  # Okabe–Ito's orange-red

@@ -32,3 +32,14 @@ def test_readme_first_screen_has_the_two_commands() -> None:
     assert blocks and blocks[0].strip().splitlines() == ["make report", "make test"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_published_figures_equal_the_shared_reference() -> None:
+    """data/raw/published/ carries a copy of the team's shared reference table: the two must not drift."""
+    shared = ROOT.parent / "shared" / "reference" / "published_figures.csv"
+    if not shared.parent.is_dir():
+        import pytest
+
+        pytest.skip(f"no shared reference folder at {shared.parent}")
+    local = ROOT / "data" / "raw" / "published" / "published_figures.csv"
+    assert local.read_bytes() == shared.read_bytes(), f"re-copy {shared} into {local.parent}"

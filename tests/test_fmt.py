@@ -180,3 +180,23 @@ def test_style_table_headers_values_booleans_and_signed_changes() -> None:
     en = fmt.style_table(df, "en", headers=lambda c: str(c).upper()).to_html()
     assert ">STAGE<" in en and ">yes<" in en and ">no<" in en
     assert fmt.format_bool(None) == fmt.NA_REP and fmt.format_bool(1, "en") == "yes"
+
+
+def test_an_amount_column_prints_one_precision() -> None:
+    """The defect: a column mixed '3.845,3' with '4.322'. Every cell of a column uses the same decimals."""
+    from analysis.fmt import format_table
+
+    df = pd.DataFrame({"actual_vnd": [3_845_300_000, 4_322_000_000, None],
+                       "plan_vnd": [4_438_000_000, 4_620_000_000, 88_000_000]})
+    out = format_table(df, "vi")
+    assert list(out["actual_vnd"]) == ["3.845,3", "4.322,0", "–"]
+    assert list(out["plan_vnd"]) == ["4.438", "4.620", "88"]  # whole triệu: no decimals at all
+
+
+def test_share_change_is_in_points_not_percent() -> None:
+    """The defect: 'Thay đổi tỷ trọng (điểm %)' showed '-12,7 %'."""
+    from analysis.fmt import format_points, format_table
+
+    out = format_table(pd.DataFrame({"share_change": [-0.127, 0.05, 0.0]}), "vi")
+    assert list(out["share_change"]) == ["-12,7 điểm %", "+5,0 điểm %", "0,0 điểm %"]
+    assert format_points(-0.127, "en") == "-12.7 pp"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import time
@@ -85,8 +86,28 @@ def _check_outputs(out: Path) -> None:
         errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
         assert not errors, name
     assert (out / "tables" / "summary.xlsx").is_file()
-    briefs = sorted(out.glob("tom_tat_*.md"))
-    assert [p.name for p in briefs] == ["tom_tat_2017.md"]  # the latest year with actual figures
+    # every year with results (2016 is the reference meeting's): brief, Word report and deck
+    for year in (2015, 2016, 2017):
+        for rel in (f"tom_tat_{year}.md", f"bao_cao_{year}.docx", f"slides/hop_tong_ket_{year}.pptx"):
+            assert (out / rel).is_file(), rel
+    assert sorted(p.name for p in out.glob("tom_tat_*.md")) == [f"tom_tat_{y}.md" for y in (2015, 2016, 2017)]
+    _check_bundle(out)
+
+
+def _check_bundle(out: Path) -> None:
+    """One zip to email holds everything the index links to; no link of any page leaves it."""
+    import zipfile
+
+    from output_text import bundle_links
+
+    (bundle,) = out.glob("goi_bao_cao_binh_duong_2017.zip")
+    with zipfile.ZipFile(bundle) as archive:
+        names = {n.split("/", 1)[1] for n in archive.namelist()}
+    expected = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()
+                and not p.relative_to(out).as_posix().startswith(("notebooks/", "en/", "."))
+                and p.suffix != ".zip"}
+    assert names == expected
+    assert bundle_links(bundle) == []
 
 
 def _check_pages(out: Path) -> dict[str, str]:
@@ -115,6 +136,15 @@ def test_report_build(tmp_path: Path) -> None:
     for text in ("3.918 triệu đồng (25 đề án)", "55.306 triệu đồng", "17 người", "lên 20 người"):
         assert text in pages["00_tom_tat"], text
     assert "brief_year" not in pages["00_tom_tat"]  # the analyst's how-to cell is not in the report
+    for name in ("tom_tat_2016.md", "tom_tat_2017.md"):
+        assert ILLUSTRATIVE_MARKER in (out / name).read_text(encoding="utf-8"), name
+    from output_text import scan
+
+    assert scan(out) == {}  # no English word or code identifier on any Vietnamese output
+    from output_text import english_words, visible_text
+
+    for name in ("funding.xlsx", "ingest_report.html"):  # the processed outputs an analyst opens, too
+        assert english_words(visible_text(processed / name)) == [], name
 
     second, seconds = _report(out, processed)
     assert seconds < RERUN_SECONDS, f"up-to-date rerun took {seconds:.1f} s"
@@ -132,3 +162,15 @@ def test_english_edition(tmp_path: Path) -> None:
     assert "Change on previous year" in pages["02_chi_tieu_theo_nam"]
     assert "Unit: VND million" in pages["02_chi_tieu_theo_nam"]
     assert "VND 3,918 million (25 projects)" in pages["00_tom_tat"]
+    assert "3.918 triệu đồng" not in pages["00_tom_tat"]  # the English page has the English brief only
+    # titles, headings and narrative in English: no Vietnamese heading on any page
+    vietnamese = re.compile(r"Tóm tắt|Kinh phí|Lưu ý|Nguồn kinh phí|theo năm|Các tệp|Bảng|Câu hỏi")
+    for name, text in pages.items():
+        headings = re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", text, re.S)
+        assert headings, name
+        assert not [h for h in headings if vietnamese.search(h)], (name, headings)
+    assert "Question." in pages["02_chi_tieu_theo_nam"] and "Câu hỏi" not in pages["02_chi_tieu_theo_nam"]
+    from docx import Document
+
+    report = "\n".join(p.text for p in Document(str(en / "bao_cao_2016.docx")).paragraphs)
+    assert "REPORT" in report and "VND 3,918 million" in report and "BÁO CÁO" not in report

@@ -111,6 +111,16 @@ def test_ingest_overview_accounts_for_every_row(tmp_path: Path) -> None:
     assert broken["status"] == "error" and broken["warnings"] == "not a spreadsheet"
 
 
+def test_ingest_overview_says_warnings_in_the_page_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The defect: page 01 showed '4 formula cell(s) without a cached value …' on a Vietnamese page."""
+    stored = "4 formula cell(s) without a cached value (file saved by a program that does not compute formulas)"
+    report = {"files": [{"path": "a.xlsx", "status": "ok", "warnings": [],
+                         "sheets": [{"sheet": "S", "rows_read": 1, "records": 1, "warnings": [stored]}]}]}
+    monkeypatch.setattr(notebook, "ingest_report", lambda data_dir=None: report)
+    assert notebook.ingest_overview(None).loc[0, "warnings"] == stored  # English, stable for tools
+    assert notebook.ingest_overview(None, "vi").loc[0, "warnings"].startswith("4 ô công thức chưa có giá trị")
+
+
 def test_rejects_and_sources_markdown(tmp_path: Path) -> None:
     assert list(notebook.rejects(tmp_path).columns)[:3] == ["source_file", "source_sheet", "source_row"]
     (tmp_path / notebook.REJECTS_FILE).write_text(
@@ -266,12 +276,17 @@ def test_the_eight_notebooks_are_there() -> None:
 def test_committed_notebook_is_clean_and_thin(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
-    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+    # the project's kernel (make kernel / make lab registers it): any JupyterLab runs the venv that has the package
+    assert nb.metadata.get("kernelspec", {}).get("name") == "khuyencong"
     for cell in _code_cells(nb):
         assert cell.outputs == [] and cell.execution_count is None, "commit notebooks without outputs"
         assert "execution" not in cell.metadata
     first_md = next(c for c in nb.cells if c.cell_type == "markdown")
     assert first_md.source.startswith("# "), "a Vietnamese title as the first heading"
+    for cell in (c for c in nb.cells if c.cell_type == "markdown"):  # the English edition's narrative
+        english = (cell.metadata.get("khuyencong") or {}).get("en", "")
+        assert english.strip(), f"markdown cell {cell.get('id')} of {path.name} has no English text"
+        assert english.startswith("#") == cell.source.startswith("#"), cell.get("id")
     params = _code_cells(nb)[0]
     assert "parameters" in params.metadata.get("tags", [])
     values = {}
@@ -396,5 +411,6 @@ def test_brief_notebook_in_english(
 ) -> None:
     nb, _ = _execute("00_tom_tat", processed_dir, tmp_path, monkeypatch, lang="en", brief_year=2016)
     text = _texts(nb)
-    assert "VND 3,918 million (25 projects)" in text and "3.918 triệu đồng (25 đề án)" in text
+    assert "VND 3,918 million (25 projects)" in text
+    assert "3.918 triệu đồng" not in text  # the English page shows the English brief only
     assert "The target for 2017 is 20 collaborators." in text

@@ -272,7 +272,9 @@ def test_build_writes_every_output(built: SimpleNamespace) -> None:
     ((paths, out_dir, _),) = built.calls["ingest"]
     assert [Path(p) for p in paths] == [built.raw.resolve()]
     assert Path(out_dir) == (built.base / "processed").resolve()
-    assert built.calls["brief"] == [(4, "Bình Dương", 2017, "vi")]
+    # a brief for every year with results (2016 is also the reference meeting's year); the index shows 2017
+    assert built.calls["brief"] == [(4, "Bình Dương", 2016, "vi"), (4, "Bình Dương", 2017, "vi")]
+    assert (out / "tom_tat_2016.md").is_file()
     assert re.fullmatch(r"Đã lập 2 báo cáo trong \d+,\d giây → .+", result.summary())  # decimal comma
     assert re.fullmatch(r"Built 2 report\(s\) in \d+\.\d s → .+", result.summary("en"))
 
@@ -426,20 +428,35 @@ def test_index_brief_and_links(built: SimpleNamespace) -> None:
 
 @pytest.mark.slow
 def test_summary_workbook(built: SimpleNamespace) -> None:
-    wb = load_workbook(built.out / "tables" / "summary.xlsx")
-    assert {"Theo năm", "Theo nội dung", "Theo huyện", "Đối chiếu số công bố"} <= set(wb.sheetnames)
+    """Excel as its readers expect: triệu đồng with the unit in the header, words not codes (codes hidden for
+    tools), a title row, frozen filtered header repeated on every printed A4 landscape page, one page wide."""
+    from analysis.excel import visible_cells
+
+    path = built.out / "tables" / "summary.xlsx"
+    wb = load_workbook(path)
+    assert {"Theo năm", "Theo chương trình", "Theo huyện", "Đối chiếu số công bố"} <= set(wb.sheetnames)
     ws = wb["Theo năm"]
-    header = [c.value for c in ws[1]]
-    assert header[:4] == ["Tỉnh", "Năm", "Giai đoạn", "Kinh phí khuyến công (đồng)"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
-    first = {h: c for h, c in zip(header, ws[2], strict=True)}
+    assert ws["A1"].value.startswith("Kinh phí khuyến công") and "triệu đồng" in ws["A1"].value
+    header = [c.value for c in ws[2]]
+    assert header[:4] == ["Tỉnh / vùng", "Năm", "Giai đoạn", "stage"]  # the code column follows its word …
+    assert ws.column_dimensions["D"].hidden  # … hidden
+    assert header[4] == "Kinh phí khuyến công (triệu đồng)"
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref.startswith("A2:")
+    assert ws.print_title_rows == "$2:$2"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)  # 1: default
+    assert ws.page_setup.fitToHeight == 0
+    first = {h: c for h, c in zip(header, ws[3], strict=True)}
     assert first["Năm"].value == 2016 and first["Năm"].number_format == "0"
-    assert first["Kinh phí khuyến công (đồng)"].value == 3_050_000_000
-    assert first["Kinh phí khuyến công (đồng)"].number_format == "#,##0"
-    assert first["Vốn đối ứng (đồng)"].value == 9_000_000_000
-    check = wb["Đối chiếu số công bố"]
-    values = [c.value for c in check[2]]
-    assert 3_050_000_000 in values and 0 in values  # published = computed, difference 0
+    assert first["Giai đoạn"].value == "Thực hiện" and first["stage"].value == "actual"
+    assert first["Kinh phí khuyến công (triệu đồng)"].value == 3_050
+    assert first["Kinh phí khuyến công (triệu đồng)"].number_format == "#,##0.0"  # one decimal, every row
+    assert first["Vốn đối ứng (triệu đồng)"].value == 9_000
+    seen = visible_cells(path)["Đối chiếu số công bố"]
+    assert "stage" not in seen[1] and "Khớp" in seen[1]
+    row = seen[2]
+    assert 3_050 in row and 0 in row and "có" in row  # published = computed, difference 0, matches
+    assert not any(v is True or v == "TRUE" for r in seen for v in r)
 
 
 @pytest.mark.slow
@@ -690,3 +707,16 @@ def test_a_provinces_pages_list_its_own_source_files() -> None:
     listed = _raw_provenance(files, report, scoped, whole)
     assert [(f.path, f.rows, f.status) for f in listed] == [("bd/a.xlsx", 2, "ok"), ("x/broken.xlsx", 0, "error")]
     assert len(_raw_provenance(files, report, scoped)) == 3  # without the whole table: every file, as before
+
+
+def test_english_edition_takes_each_cell_s_english_narrative() -> None:
+    from analysis.report import localize_markdown
+
+    nb = v4.new_notebook()
+    cell = v4.new_markdown_cell("# Tóm tắt\n\nĐoạn văn.")
+    cell.metadata["khuyencong"] = {"en": "# Brief\n\nA paragraph."}
+    nb.cells = [cell, v4.new_markdown_cell("## Không dịch"), v4.new_code_cell("x = 1")]
+    english = localize_markdown(nb, "en")
+    assert [c.source for c in english.cells] == ["# Brief\n\nA paragraph.", "## Không dịch", "x = 1"]
+    assert notebook_title_and_summary(english, "x")[:2] == ("Brief", "A paragraph.")
+    assert localize_markdown(nb, "vi") is nb and nb.cells[0].source.startswith("# Tóm tắt")

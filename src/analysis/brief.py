@@ -19,6 +19,9 @@ from analysis import fmt, metrics, reference_data
 from analysis.charts import label, program_label
 from analysis.text import nfc
 
+# The review meeting the bundled data reproduce: Bình Dương, year 2016, held on 24/02/2017.
+REFERENCE_YEAR = 2016
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 
 

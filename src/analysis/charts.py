@@ -451,14 +451,17 @@ def _make_room(fig: Figure, ax: Axes, texts: Sequence[Text], axis: str) -> None:
             ax.set_ylim(lo, hi + (over + 12) / max(box.height - over, 1) * (hi - lo))
 
 
-def _spread(values: Sequence[float], min_gap: float) -> list[float]:
-    """Positions as close as possible to `values` but at least `min_gap` apart (for stacked direct labels)."""
+def _spread(values: Sequence[float], min_gap: float, floor: float | None = None) -> list[float]:
+    """Positions as close as possible to `values` but at least `min_gap` apart (for stacked direct labels),
+    and none below `floor` (a label centred on a thin bottom segment would sit on the x-axis line)."""
     order = sorted(range(len(values)), key=lambda i: values[i])
     pos = [float(values[i]) for i in order]
     for i in range(1, len(pos)):
         pos[i] = max(pos[i], pos[i - 1] + min_gap)
     shift = (sum(pos) - sum(float(values[i]) for i in order)) / max(len(pos), 1)
     pos = [p - shift for p in pos]
+    if floor is not None and pos:
+        pos[0] = max(pos[0], floor)
     for i in range(1, len(pos)):
         pos[i] = max(pos[i], pos[i - 1] + min_gap)
     out = [0.0] * len(values)
@@ -481,11 +484,17 @@ def _legend_above(ax: Axes, handles: list[Any], ncol: int | None = None) -> None
     )
 
 
+# Decimals of direct labels by unit: one precision for every label of a chart (a chart has one unit), so
+# '2.150' never stands next to '62,5'. Whole triệu (the tables keep the exact amounts); tỷ with one decimal.
+_LABEL_DECIMALS: dict[str, int] = {"dong": 0, "nghin": 0, "trieu": 0, "ty": 1}
+
+
 def _amount(value: object, unit: str, lang: str) -> str:
-    """A direct label: whole units from 100 up ('3.715', not '3.714,5'), otherwise as many decimals as needed."""
-    if not pd.isna(value) and abs(fmt.scale_vnd(value, unit)) >= 100:  # type: ignore[call-overload]
-        return fmt.format_amount(value, unit, lang, decimals=0)
-    return fmt.format_amount(value, unit, lang)
+    """A direct label in the chart's unit, with that unit's one precision ('3.715', '62' / '230,9 tỷ')."""
+    code = fmt.normalize_unit(unit)
+    if code == "auto":
+        return fmt.format_amount(value, unit, lang)
+    return fmt.format_amount(value, unit, lang, decimals=_LABEL_DECIMALS.get(code, 0))
 
 
 def _y_amount_axis(ax: Axes, unit: str, lang: str, axis: str = "y") -> None:
@@ -655,10 +664,17 @@ def chart_projects_by_year(
     return fig
 
 
-def _cpi_sources(years: Sequence[int]) -> str:
+def _cpi_sources(years: Sequence[int], lang: str = "vi") -> str:
+    """The publishers of the CPI figures used, in `lang`: the reference table cites them in English with the
+    series code ('World Bank FP.CPI.TOTL.ZG'), which a Vietnamese chart says in words."""
     c = reference_data.cpi()
     used = c[c["year"].isin(list(years))]["source"]
-    return _join_sources([re.split(r"\s*\(|,", s)[0] for s in used])
+    names = [re.split(r"\s*\(|,", s)[0] for s in used]
+    if lang == "vi":
+        words = {"World Bank FP.CPI.TOTL.ZG": label("source.cpi.world_bank", lang),
+                 "General Statistics Office of Viet Nam": label("source.cpi.gso", lang)}
+        names = [words.get(n, n) for n in names]
+    return _join_sources(names)
 
 
 @_styled
@@ -768,7 +784,7 @@ def chart_yoy_change(
                 pct_real=pct_real,
             )
     src = source or _tidy_source(df, lang)
-    src += "; " + label("note.cpi", lang, sources=_cpi_sources([*s.index, base_year]))
+    src += "; " + label("note.cpi", lang, sources=_cpi_sources([*s.index, base_year], lang))
     _frame(
         fig,
         title=label("chart.yoy.title", lang, base=base_year),
@@ -835,7 +851,7 @@ def chart_sources_stacked(
         last = wide.iloc[-1]
         if all(last[s] > 0 for s in sources) and len(sources) > 1:
             centers = (np.cumsum(last.to_numpy()) - last.to_numpy() / 2).tolist()
-            ys = _spread(centers, 0.06 * top)
+            ys = _spread(centers, 0.06 * top, floor=0.045 * top)
             for src, y in zip(sources, ys, strict=True):
                 _annotate(
                     ax,
@@ -847,9 +863,9 @@ def chart_sources_stacked(
                     size=FONT["tick"],
                     weight="bold",
                 )
-            _x_categories(ax, len(x), extra_right=1.2)
+            _x_categories(ax, len(x), extra_right=1.2, min_slots=2)  # the labels fill the right: no padding
         else:
-            _x_categories(ax, len(x))
+            _x_categories(ax, len(x), min_slots=2)
             _legend_above(ax, [Patch(color=SOURCE_COLORS[s], label=source_label(s, lang)) for s in sources])
         _y_amount_axis(ax, unit, lang)
     counterpart = label("chart.sources_stacked.with_counterpart", lang) if include_counterpart else ""
@@ -1342,8 +1358,14 @@ def chart_by_district(
         if bd["district"].iloc[0] != "":
             colors[0] = SERIES_COLORS["highlight"]
         ax.barh(np.arange(len(bd)), vals, 0.65, color=colors)
-        for i, (v, sh, n) in enumerate(zip(bd["support_vnd"], bd["share"], bd["n_projects"], strict=True)):
-            text = _amount_share(v, sh, unit, lang)
+        # one basis for every share on the chart: the support that has a district (as the subtitle and the
+        # concentration figures); the bar of support without a district shows its amount only
+        known_total = float(bd.loc[bd["district"] != "", "support_vnd"].sum())
+        for i, (d, v, n) in enumerate(zip(bd["district"], bd["support_vnd"], bd["n_projects"], strict=True)):
+            if d and known_total > 0:
+                text = _amount_share(v, float(v) / known_total, unit, lang)
+            else:
+                text = fmt.format_amount(v, unit, lang)
             if not pd.isna(n):
                 text += " · " + label(
                     "label.n_projects_one" if n == 1 else "label.n_projects",
@@ -1601,7 +1623,8 @@ def chart_collaborators(
     if col.empty:
         _no_data(ax, label("label.no_data", lang))
     else:
-        x = np.arange(len(col))
+        # positions are the years themselves: 2016, 2017 and 2023 are not drawn evenly spaced
+        x = (col["year"].astype("int64") - int(col["year"].min())).to_numpy(dtype="float64")
         top = float(
             np.nanmax(col[["total", "target"]].astype("Float64").to_numpy(dtype="float64", na_value=np.nan))
         )
@@ -1642,7 +1665,7 @@ def chart_collaborators(
                 used.add("target")
         ax.set_xticks(x, [str(y) for y in col["year"]])
         ax.tick_params(axis="x", length=0)
-        _x_categories(ax, len(x), extra_right=0.3)
+        ax.set_xlim(-0.6, float(x.max()) + 0.6)
         ax.set_ylim(0, top * 1.15)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
         ax.yaxis.set_major_formatter(fmt.NumberFormatter(lang, 0))

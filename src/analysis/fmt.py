@@ -267,6 +267,31 @@ def format_ratio(x: object, lang: str = "vi", decimals: int = 1, na_rep: str = N
     return f"{text} lần" if lang == "vi" else f"{text}×"
 
 
+def format_points(x: object, lang: str = "vi", decimals: int = 1, na_rep: str = NA_REP) -> str:
+    """A change of a share in percentage points, signed: -0.127 → '-12,7 điểm %' (vi) / '-12.7 pp' (en).
+
+    Why not '%': the share went from 40 % to 27,3 %, which is 12,7 points, not a 12,7 % fall.
+    """
+    _check_lang(lang)
+    if _is_missing(x):
+        return na_rep
+    text = _render(_to_decimal(x) * 100, decimals, lang)
+    if not text.startswith("-") and text.strip("0.,"):
+        text = "+" + text
+    return text + (" điểm %" if lang == "vi" else " pp")
+
+
+def _column_decimals(series: pd.Series, unit: str) -> int:
+    """The decimals of an amount column in ``unit``: the fewest that print every value exactly, up to the
+    unit's usual precision (1 for triệu, 2 for tỷ)."""
+    code = normalize_unit(unit)
+    if code == "auto":
+        return 0
+    per_unit, _, _, max_decimals = _UNITS[code]
+    values = [float(_to_decimal(v) / per_unit) for v in series.tolist() if not _is_missing(v)]
+    return _common_decimals(values, max_decimals)
+
+
 def format_count(x: object, lang: str = "vi", na_rep: str = NA_REP) -> str:
     """A whole count with thousands separators ('1.250' / '1,250')."""
     return format_number(x, 0, lang, na_rep=na_rep)
@@ -362,6 +387,8 @@ def _column_kind(name: str) -> str | None:
     n = str(name).lower()
     if n.endswith(_AMOUNT_SUFFIXES) or n == "amount":
         return "amount"
+    if n == "share_change":  # a difference of two shares: percentage points, not a percentage
+        return "points"
     if any(n == k or n.startswith(k + "_") or n.endswith("_" + k) for k in _RATIO_NAMES) or "share" in n:
         return "pct"
     if any(k in n for k in _MULTIPLE_NAMES):
@@ -401,10 +428,16 @@ def table_formatters(
             continue
         kind = _column_kind(str(col))
         change = "change" in str(col).lower()
-        if kind == "amount" and change:
-            out[col] = lambda v, _u=unit: NA_REP if _is_missing(v) else _signed(format_amount(v, _u, lang))
-        elif kind == "amount":
-            out[col] = lambda v, _u=unit: format_amount(v, _u, lang)
+        if kind == "amount":
+            # one precision per column: '3.845,3' above '4.322,0', never '4.322' (fewest decimals that show
+            # every value exactly, at most the unit's usual precision)
+            d = _column_decimals(series, unit)
+            if change:
+                out[col] = lambda v, _u=unit, _d=d: NA_REP if _is_missing(v) else _signed(format_amount(v, _u, lang, _d))
+            else:
+                out[col] = lambda v, _u=unit, _d=d: format_amount(v, _u, lang, _d)
+        elif kind == "points":
+            out[col] = lambda v: format_points(v, lang)
         elif kind == "pct" and change:
             out[col] = lambda v: format_change_pct(v, lang)
         elif kind == "pct":

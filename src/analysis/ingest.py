@@ -1307,15 +1307,16 @@ class _Outputs:
         self.generation.discard()
 
     def finish(self, result: IngestResult, run_key: str, say: _out.Say | None = None) -> None:
+        from .excel import write_funding_xlsx
         from .report_ingest import render_ingest_report
-        from .safe_export import write_csv, write_xlsx
+        from .safe_export import write_csv
 
         stage = self.stage
         write_csv(result.rejects, stage / "rejects.csv")
         (stage / "ingest_report.json").write_text(report_json(result.report), encoding="utf-8")
         (stage / "ingest_report.html").write_text(render_ingest_report(result.report), encoding="utf-8")
         if self.want_xlsx:
-            write_xlsx({"funding": self.table}, stage / "funding.xlsx")
+            write_funding_xlsx(self.table, stage / "funding.xlsx")
         for write in self.writes:
             write.result()
         for produced in stage.iterdir():

@@ -232,15 +232,19 @@ def ingest_report(data_dir: str | os.PathLike[str] | None = None) -> dict[str, A
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def ingest_overview(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def ingest_overview(data_dir: str | os.PathLike[str] | None = None, lang: str = "en") -> pd.DataFrame:
     """One row per sheet read (one per file that could not be read): what the ingest did with it.
 
     The ingest accounts for every row: rows_read = records + skipped + rejected, where `records` counts the
     sheet rows that became data (one row may hold several amounts: KCQG, KCĐP, counterpart) and `skipped`
     the title, header, subtotal, total, note and blank rows. reconciled_ok / reconciled_failed count the subtotal and total checks.
     Columns: file, sheet, status, year, stage, rows_read, records, skipped, rejected, reconciled_ok,
-    reconciled_failed, warnings.
+    reconciled_failed, warnings. Warnings are stored in English (stable for tools); ``lang="vi"`` says them
+    in Vietnamese (vocab/warnings.csv), as the ingest report page does.
     """
+    from .report_ingest import warning_vi
+
+    say = warning_vi if lang == "vi" else str
     rows = []
     for entry in ingest_report(data_dir).get("files", []):
         sheets = entry.get("sheets") or [{}]
@@ -273,7 +277,8 @@ def ingest_overview(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFr
                     "reconciled_ok": sum(1 for c in checks if c.get("ok")),
                     "reconciled_failed": sum(1 for c in checks if not c.get("ok")),
                     "warnings": "; ".join(
-                        dict.fromkeys(
+                        say(w)
+                        for w in dict.fromkeys(
                             [
                                 *by_sheet[str(sheet.get("sheet", ""))],
                                 *(str(w) for w in sheet.get("warnings", [])),

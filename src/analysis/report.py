@@ -38,7 +38,8 @@ from typing import Any
 import pandas as pd
 
 from . import __version__, config, outputs
-from .safe_export import atomic_write_text, default_mode, write_xlsx
+from .safe_export import atomic_path as atomic_path_bytes
+from .safe_export import atomic_write_text, default_mode
 
 try:  # the package's error base, when the lead's module is there
     from .errors import KhuyenCongError as _ErrorBase
@@ -54,7 +55,9 @@ ILLUSTRATIVE_MARKER = "Dữ liệu minh họa"
 PRIVATE_KERNEL = "khuyencong-python3"
 # Top-level entries of a build folder that a new build owns and replaces; anything else found in an existing
 # output folder (OUT/en, a README, .gitkeep) is carried over by the swap.
-PRODUCT_DIRS: tuple[str, ...] = ("html", "figures", "tables", "notebooks")
+PRODUCT_DIRS: tuple[str, ...] = ("html", "figures", "tables", "notebooks", "slides")
+# Files at the top of a build folder that a build owns: briefs, Word reports, the zip bundle.
+PRODUCT_FILES: tuple[tuple[str, str], ...] = (("tom_tat_", ".md"), ("bao_cao_", ".docx"), ("goi_bao_cao_", ".zip"))
 
 LABELS: dict[str, dict[str, str]] = {
     "vi": {
@@ -76,9 +79,11 @@ LABELS: dict[str, dict[str, str]] = {
         "reports": "Các báo cáo",
         "downloads": "Tải về",
         "xlsx": "Bảng tổng hợp (Excel)",
-        "brief_file": "Tóm tắt cuộc họp (văn bản)",
+        "brief_file": "Tóm tắt cuộc họp năm {year} (văn bản cho công cụ)",
+        "report_docx": "Báo cáo năm {year} (Word)",
+        "deck": "Trình chiếu họp tổng kết năm {year} (PowerPoint)",
         "figures": "Biểu đồ cho trình chiếu (PNG, SVG)",
-        "figures_note": "{n} tệp trong thư mục figures",
+        "figures_note": "{n} tệp ảnh PNG và SVG",
         "brief_heading": "Tóm tắt cho cuộc họp — {scope}năm {year}",
         "widget_omitted": "(Thành phần tương tác không hiển thị trong bản HTML ngoại tuyến.)",
         "province": "Tỉnh",
@@ -116,9 +121,11 @@ LABELS: dict[str, dict[str, str]] = {
         "reports": "Reports",
         "downloads": "Downloads",
         "xlsx": "Summary tables (Excel)",
-        "brief_file": "Meeting brief (plain text)",
+        "brief_file": "Meeting brief {year} (plain text for tools)",
+        "report_docx": "Report {year} (Word)",
+        "deck": "Review meeting deck {year} (PowerPoint)",
         "figures": "Charts for slides (PNG, SVG)",
-        "figures_note": "{n} files in the figures folder",
+        "figures_note": "{n} PNG and SVG files",
         "brief_heading": "Meeting brief — {scope}{year}",
         "widget_omitted": "(Interactive widget not shown in the offline HTML.)",
         "province": "Province",
@@ -199,6 +206,10 @@ class ReportResult:
     figures: tuple[Path, ...] = ()
     seconds: float = 0.0
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    briefs: tuple[Path, ...] = ()
+    reports: tuple[Path, ...] = ()
+    decks: tuple[Path, ...] = ()
+    bundle: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -646,12 +657,32 @@ def _int_text(value: int, lang: str) -> str:
     return text.replace(",", ".") if lang == "vi" else text
 
 
+def localize_markdown(nb: Any, lang: str) -> Any:
+    """The notebook with its narrative in ``lang``: a markdown cell's translation is kept in its metadata
+    (``khuyencong.<lang>``), the Vietnamese text being the cell itself.
+
+    Why in the metadata: one notebook serves both editions, the analyst edits one file, and a cell without a
+    translation is easy to find (a test checks that every markdown cell has its English text).
+    """
+    if lang == "vi":
+        return nb
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        text = (cell.metadata.get("khuyencong") or {}).get(lang)
+        if text:
+            cell.source = text
+    return nb
+
+
 def export_notebook_html(
     nb: Any, dest: Path, context: Mapping[str, Any], resources_path: Path
 ) -> NotebookPage:
     """Write one executed notebook as a self-contained page and return what the index needs about it."""
     from nbconvert import HTMLExporter
 
+    nb = localize_markdown(nb, str(context.get("lang", "vi")))
     title, summary, from_heading = notebook_title_and_summary(nb, dest.stem)
     illustrative = bool(context.get("illustrative")) or _is_illustrative(nb)
     kc = {**context, "title": title, "illustrative": illustrative, "back_href": "index.html"}
@@ -803,142 +834,14 @@ def execute_notebook(
     return nbformat.read(dest, as_version=4)
 
 
-# ---------------------------------------------------------------------------------------------- tables
-
-_COLUMN_LABELS: dict[str, tuple[str, str]] = {
-    "province": ("Tỉnh", "Province"),
-    "year": ("Năm", "Year"),
-    "stage": ("Giai đoạn", "Stage"),
-    "support_vnd": ("Kinh phí khuyến công (đồng)", "State support (VND)"),
-    "national": ("KC quốc gia (đồng)", "National (VND)"),
-    "local": ("KC địa phương (đồng)", "Local (VND)"),
-    "unspecified": ("Chưa rõ nguồn (đồng)", "Source not stated (VND)"),
-    "other": ("Nguồn khác (đồng)", "Other sources (VND)"),
-    "counterpart": ("Vốn đối ứng (đồng)", "Counterpart capital (VND)"),
-    "counterpart_vnd": ("Vốn đối ứng (đồng)", "Counterpart capital (VND)"),
-    "n_projects": ("Số đề án", "Projects"),
-    "leverage": ("Đối ứng / hỗ trợ (lần)", "Counterpart per support (×)"),
-    "plan_vnd": ("Kế hoạch (đồng)", "Plan (VND)"),
-    "actual_vnd": ("Thực hiện (đồng)", "Actual (VND)"),
-    "execution_rate": ("Tỷ lệ thực hiện", "Execution rate"),
-    "program": ("Nội dung", "Programme"),
-    "amount_vnd": ("Kinh phí (đồng)", "Support (VND)"),
-    "share": ("Tỷ trọng", "Share"),
-    "district": ("Huyện", "District"),
-    "metric": ("Chỉ tiêu", "Metric"),
-    "funding_source": ("Nguồn kinh phí", "Funding source"),
-    "published_vnd": ("Số công bố (đồng)", "Published (VND)"),
-    "computed_vnd": ("Số từ dữ liệu (đồng)", "From the data (VND)"),
-    "difference_vnd": ("Chênh lệch (đồng)", "Difference (VND)"),
-    "citation": ("Nguồn công bố", "Published in"),
-}
-_SHEETS: dict[str, tuple[str, str]] = {
-    "year": ("Theo năm", "By year"),
-    "execution": ("Kế hoạch - thực hiện", "Plan vs actual"),
-    "program": ("Theo nội dung", "By programme"),
-    "district": ("Theo huyện", "By district"),
-    "published": ("Đối chiếu số công bố", "Published vs data"),
-}
-_VALUE_LABELS: dict[str, tuple[str, str]] = {
-    "plan": ("Kế hoạch", "Plan"),
-    "actual": ("Thực hiện", "Actual"),
-    "support": ("Kinh phí hỗ trợ", "Support"),
-    "counterpart": ("Vốn đối ứng", "Counterpart"),
-    "national": ("KC quốc gia", "National"),
-    "local": ("KC địa phương", "Local"),
-    "total": ("Tổng", "Total"),
-    "": ("(chưa rõ)", "(unknown)"),
-}
-
-
-def _label(key: str, lang: str, table: Mapping[str, tuple[str, str]] = _COLUMN_LABELS) -> str:
-    pair = table.get(key)
-    return (pair[0] if lang == "vi" else pair[1]) if pair else key
-
-
-def summary_number_formats(lang: str) -> dict[str, str]:
-    """Excel formats of the summary columns that are not plain amounts (years, ratios, shares)."""
-    return {
-        _label("year", lang): "0",
-        _label("leverage", lang): "#,##0.0",
-        _label("execution_rate", lang): "0.0%",
-        _label("share", lang): "0.0%",
-    }
-
-
-def summary_tables(
-    table: pd.DataFrame, published: pd.DataFrame | None = None, lang: str = "vi"
-) -> dict[str, pd.DataFrame]:
-    """The main tables of ``tables/summary.xlsx``: one DataFrame per sheet, labelled in ``lang``.
-
-    Computed by ``analysis.metrics`` (one grain per province/year/stage, support excludes counterpart, a
-    project counted once), one block per province: support by source with projects and leverage by year,
-    plan against actual, support by programme and by district, and each published single-year figure next to
-    the same figure summed from the data. Amounts stay exact integers in đồng.
-    """
-    from . import metrics
-
-    if table is None or table.empty:
-        return {}
-    blocks: dict[str, list[pd.DataFrame]] = {key: [] for key in _SHEETS}
-    for province in sorted(table["province"].dropna().unique()):
-        part = table[table["province"] == province]
-        by_year = metrics.support_by_year(part)
-        split = metrics.source_split(part).pivot_table(
-            index=["year", "stage"], columns="funding_source", values="amount_vnd", aggfunc="sum"
-        )
-        split = split.reindex(columns=list(metrics.FUNDING_SOURCES)).astype("Int64")
-        split.columns.name = None
-        counts = metrics.project_counts(part)
-        counts = counts[counts["funding_source"] == "total"][["year", "stage", "n_projects"]]
-        lev = metrics.leverage(part)[["year", "stage", "leverage"]]
-        year_table = (
-            by_year.merge(split.reset_index(), on=["year", "stage"], how="left")
-            .merge(counts, on=["year", "stage"], how="left")
-            .merge(lev, on=["year", "stage"], how="left")
-        )
-        blocks["year"].append(year_table.assign(province=province))
-        blocks["execution"].append(metrics.execution_rate(part).assign(province=province))
-        blocks["program"].append(metrics.program_allocation(part, stage=None).assign(province=province))
-        if part["district"].ne("").any():
-            blocks["district"].append(metrics.by_district(part, stage=None).assign(province=province))
-        if published is not None and not published.empty:
-            check = metrics.check_against_published(part, published, str(province))
-            blocks["published"].append(check.assign(province=province))
-
-    try:
-        from .reference_data import program_names
-
-        names = program_names(lang)
-    except (ImportError, OSError, KeyError, ValueError):
-        names = {}
-    sheets: dict[str, pd.DataFrame] = {}
-    for key, frames in blocks.items():
-        frames = [f for f in frames if not f.empty]
-        if not frames:
-            continue
-        frame = pd.concat(frames, ignore_index=True)
-        if key == "execution" and not (frame["plan_vnd"].notna().any() and frame["actual_vnd"].notna().any()):
-            continue  # plan against actual needs both stages somewhere
-        if "program" in frame:
-            frame["program"] = frame["program"].map(lambda c: names.get(c) or _label(c, lang, _VALUE_LABELS))
-        for col in ("stage", "metric", "funding_source"):
-            if col in frame:
-                frame[col] = frame[col].map(lambda v: _label(str(v), lang, _VALUE_LABELS))
-        if "district" in frame:
-            frame["district"] = frame["district"].replace("", _label("", lang, _VALUE_LABELS))
-        order = ["province", *[c for c in frame.columns if c != "province"]]
-        frame = frame[order].dropna(axis=1, how="all")
-        sheets[_label(key, lang, _SHEETS)] = frame.rename(columns=lambda c: _label(str(c), lang))
-    return sheets
-
-
 # ---------------------------------------------------------------------------------------------- swap
 
 
 def _is_product(name: str) -> bool:
     return (
-        name in PRODUCT_DIRS or name == BUILD_FILE or (name.startswith("tom_tat_") and name.endswith(".md"))
+        name in PRODUCT_DIRS
+        or name == BUILD_FILE
+        or any(name.startswith(head) and name.endswith(tail) for head, tail in PRODUCT_FILES)
     )
 
 
@@ -1213,15 +1116,22 @@ def build_reports(
             notebooks, build, params, raw, processed, nb_dir, context, jobs, progress, cell_timeout, labels
         )
         html_dir = build / "html"
-        summary_path = _write_summary(build, in_scope, published, lang, warnings)
+        summary_path = _write_summary(build, in_scope, published, lang, warnings, bool(illustrative))
         brief_md, brief_html, brief_title = _write_brief(
-            build, table, published, province, year_list, lang, brief_fn or _default_brief(), warnings
+            build, table, published, province, year_list, lang, brief_fn or _default_brief(), warnings,
+            illustrative=bool(illustrative),
+        )
+        briefs = sorted(build.glob("tom_tat_*.md"))
+        meeting = _write_meeting_pack(
+            build, in_scope, published, province, lang, bool(illustrative), built_at, warnings,
+            brief_fn is None,
         )
         figures = (
             sorted(p for p in (build / "figures").rglob("*") if p.is_file())
             if (build / "figures").is_dir()
             else []
         )
+        bundle = bundle_path(build, province, _latest_year(in_scope, None, None))
         _write_index(
             html_dir / "index.html",
             {**context, "up_href": up_href},
@@ -1232,7 +1142,11 @@ def build_reports(
             brief_md,
             figures,
             build,
+            briefs=briefs,
+            reports=meeting["reports"],
+            decks=meeting["decks"],
         )
+        write_bundle(build, bundle)
         info = {
             "key": key,
             "version": __version__,
@@ -1255,6 +1169,10 @@ def build_reports(
             "summary_xlsx": summary_path.relative_to(build).as_posix() if summary_path else None,
             "figures": [p.relative_to(build).as_posix() for p in figures],
             "warnings": warnings,
+            "briefs": [p.relative_to(build).as_posix() for p in briefs],
+            "reports": [p.relative_to(build).as_posix() for p in meeting["reports"]],
+            "decks": [p.relative_to(build).as_posix() for p in meeting["decks"]],
+            "bundle": bundle.relative_to(build).as_posix() if bundle.is_file() else None,
         }
         atomic_write_text(build / BUILD_FILE, json.dumps(info, ensure_ascii=False, indent=1))
         kept = publish_build(build, target, lang)
@@ -1487,15 +1405,39 @@ def _in_scope(table: pd.DataFrame, province: str | None, years: Sequence[int] | 
 
 
 def _write_summary(
-    build: Path, table: pd.DataFrame, published: pd.DataFrame | None, lang: str, warnings: list[str]
+    build: Path,
+    table: pd.DataFrame,
+    published: pd.DataFrame | None,
+    lang: str,
+    warnings: list[str],
+    illustrative: bool = False,
 ) -> Path | None:
-    sheets = summary_tables(table, published, lang)
-    if not sheets:
+    from .excel import write_summary_xlsx
+
+    path = write_summary_xlsx(table, published, build / "tables" / "summary.xlsx", lang, illustrative)
+    if path is None:
         warnings.append("no data rows: tables/summary.xlsx not written")
-        return None
-    path = build / "tables" / "summary.xlsx"
-    write_xlsx(sheets, path, number_formats=summary_number_formats(lang))
     return path
+
+
+def _brief_years(table: pd.DataFrame, province: str, years: Sequence[int] | None, latest: int) -> list[int]:
+    """Every year with results (and the reference meeting's year) in scope; at least the index's year."""
+    from .brief import REFERENCE_YEAR
+    from .pack import report_years
+
+    part = _in_scope(table, province, years)
+    found = report_years(part, REFERENCE_YEAR) if part is not None and not part.empty else []
+    return sorted({*found, latest})
+
+
+def _marked_text(text: str, lang: str) -> str:
+    """A brief's plain text with the sample-data mark under its title (first two lines: title, underline)."""
+    from .charts import label
+
+    lines = text.rstrip().split("\n")
+    mark = f"[{label('mark.illustrative', lang)} — {label('xlsx.mark_note', lang)}]"
+    head = 2 if len(lines) > 1 and set(lines[1]) == {"="} else 0
+    return "\n".join([*lines[:head], "", mark, *lines[head:]]).strip("\n") + "\n"
 
 
 def _write_brief(
@@ -1507,8 +1449,12 @@ def _write_brief(
     lang: str,
     brief_fn: Callable[..., Any] | None,
     warnings: list[str],
+    *,
+    illustrative: bool = False,
 ) -> tuple[Path | None, str, str]:
-    """The meeting brief of the latest year: ``tom_tat_<year>.md`` (plain text), sanitised HTML and heading."""
+    """The meeting briefs: ``tom_tat_<year>.md`` (plain text for tools) for every year with results and the
+    reference meeting's year, with the sample-data mark on sample data; the latest year's brief as sanitised
+    HTML and heading for the index. Returns (latest brief's path, its HTML, its heading)."""
     labels = LABELS[lang]
     year = _latest_year(table, province, years)
     if brief_fn is None:
@@ -1523,12 +1469,18 @@ def _write_brief(
             warnings.append("several provinces and no --province: the index has no meeting brief")
             return None, "", ""
         province = str(provinces[0])
-    try:
-        brief = brief_fn(table, published, province, year, lang)
-    except Exception as exc:
-        raise ReportError(f"meeting brief for {province} {year} failed: {type(exc).__name__}: {exc}") from exc
-    path = build / f"tom_tat_{year}.md"
-    atomic_write_text(path, brief.to_text().rstrip() + "\n")
+    path: Path | None = None
+    brief: Any = None
+    for one in _brief_years(table, province, years, year):
+        try:
+            written = brief_fn(table, published, province, one, lang)
+        except Exception as exc:
+            raise ReportError(f"meeting brief for {province} {one} failed: {type(exc).__name__}: {exc}") from exc
+        text = written.to_text().rstrip() + "\n"
+        target = build / f"tom_tat_{one}.md"
+        atomic_write_text(target, _marked_text(text, lang) if illustrative else text)
+        if one == year:
+            path, brief = target, written
     title = str(
         getattr(brief, "title", "") or labels["brief_heading"].format(scope=f"{province} ", year=year)
     )
@@ -1537,6 +1489,78 @@ def _write_brief(
     if lines and _H1_RE.match(lines[0]):  # the title is the section heading on the index
         markdown = "\n".join(lines[1:])
     return path, _markdown_html(markdown), title
+
+
+def _write_meeting_pack(
+    build: Path,
+    table: pd.DataFrame,
+    published: pd.DataFrame | None,
+    province: str | None,
+    lang: str,
+    illustrative: bool,
+    built_at: str,
+    warnings: list[str],
+    enabled: bool = True,
+) -> dict[str, list[Path]]:
+    """The Word report ``bao_cao_<year>.docx`` and the deck ``slides/hop_tong_ket_<year>.pptx`` of every year
+    with results (and the reference meeting's year), from the rows in scope.
+
+    ``enabled`` is False when the caller injected its own brief (tests with fake data): the pack is written
+    from the real brief and metrics only.
+    """
+    from .brief import REFERENCE_YEAR
+    from .docx_report import build_report, report_path
+    from .pack import report_years
+    from .slides import build_deck, deck_path
+
+    out: dict[str, list[Path]] = {"reports": [], "decks": []}
+    if not enabled or table is None or table.empty or not province:
+        return out
+    figures: dict[tuple[str, int | None], bytes | None] = {}
+    for year in report_years(table, REFERENCE_YEAR):
+        try:
+            out["reports"].append(build_report(table, published, province, year, report_path(build, year), lang,
+                                               illustrative=illustrative, built_at=built_at,
+                                               figure_cache=figures))
+            out["decks"].append(build_deck(table, published, province, year, deck_path(build, year), lang,
+                                           illustrative=illustrative, built_at=built_at))
+        except Exception as exc:
+            raise ReportError(f"meeting pack for {province} {year} failed: {type(exc).__name__}: {exc}") from exc
+    return out
+
+
+def bundle_path(build: Path, province: str | None, year: int | None) -> Path:
+    """``goi_bao_cao_<province>_<year>.zip`` at the top of the report set."""
+    return build / f"goi_bao_cao_{province_folder(province or 'tinh')}_{year or 'tat_ca'}.zip"
+
+
+def bundle_members(build: Path) -> list[Path]:
+    """What the bundle holds: pages, figures, tables, slides, Word reports and briefs — everything the index
+    links to — and nothing else (not the executed notebooks, nor the build record)."""
+    members: list[Path] = []
+    for name in ("html", "figures", "tables", "slides"):
+        folder = build / name
+        if folder.is_dir():
+            members.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
+    for head, tail in PRODUCT_FILES:
+        if tail != ".zip":
+            members.extend(sorted(build.glob(f"{head}*{tail}")))
+    return members
+
+
+def write_bundle(build: Path, dest: Path) -> Path:
+    """One zip to email: the report set under one folder, so every link of the index works once unzipped.
+
+    Why: the index links ``../tables``, ``../figures``, the Word report and the deck next to ``html/``;
+    zipping ``html/`` alone broke them. The zip keeps the set's layout under ``<zip name>/``.
+    """
+    import zipfile
+
+    root = dest.stem
+    with atomic_path_bytes(dest) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in bundle_members(build):
+            archive.write(path, f"{root}/{path.relative_to(build).as_posix()}")
+    return dest
 
 
 def _write_index(
@@ -1549,20 +1573,32 @@ def _write_index(
     brief_md: Path | None,
     figures: Sequence[Path],
     build: Path,
+    *,
+    briefs: Sequence[Path] = (),
+    reports: Sequence[Path] = (),
+    decks: Sequence[Path] = (),
 ) -> None:
+    """The report set's index page. Every link stays inside the set (the bundle zip holds all of it), so
+    the zip itself is not linked: a link to it would leave the unzipped folder."""
     labels = context["labels"]
     downloads = []
+    for path in sorted(reports, reverse=True):
+        year = re.sub(r"\D", "", path.stem)
+        downloads.append({"href": "../" + path.relative_to(build).as_posix(),
+                          "label": labels["report_docx"].format(year=year), "note": path.name})
+    for path in sorted(decks, reverse=True):
+        year = re.sub(r"\D", "", path.stem)
+        downloads.append({"href": "../" + path.relative_to(build).as_posix(),
+                          "label": labels["deck"].format(year=year), "note": path.name})
     if summary_path is not None:
         downloads.append(
             {"href": "../" + summary_path.relative_to(build).as_posix(), "label": labels["xlsx"], "note": ""}
         )
-    if brief_md is not None:
+    for path in sorted(briefs or ([brief_md] if brief_md is not None else []), reverse=True):
+        year = re.sub(r"\D", "", path.stem)
         downloads.append(
-            {
-                "href": "../" + brief_md.relative_to(build).as_posix(),
-                "label": labels["brief_file"],
-                "note": "",
-            }
+            {"href": "../" + path.relative_to(build).as_posix(), "label": labels["brief_file"].format(year=year),
+             "note": ""}
         )
     if figures:
         downloads.append(
@@ -1622,4 +1658,8 @@ def _result_from_info(
         figures=tuple(target / f for f in info.get("figures", [])),
         seconds=seconds,
         warnings=tuple(info.get("warnings", [])),
+        briefs=tuple(target / f for f in info.get("briefs", [])),
+        reports=tuple(target / f for f in info.get("reports", [])),
+        decks=tuple(target / f for f in info.get("decks", [])),
+        bundle=target / info["bundle"] if info.get("bundle") else None,
     )
