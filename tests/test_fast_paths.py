@@ -25,7 +25,9 @@ from analysis.text import fold
 def _fold_reference(text: str) -> str:
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d"))
+    decomposed = unicodedata.normalize(
+        "NFD", text.replace("đ", "d").replace("Đ", "d").replace("Ð", "d").replace("ð", "d")
+    )
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return re.sub(r"\s+", " ", stripped.lower()).strip()
 

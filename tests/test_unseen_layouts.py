@@ -88,7 +88,7 @@ def test_the_console_says_a_missing_stage_once_per_sheet(tmp_path: Path) -> None
     lines = [line for line in run.stderr.splitlines() if line.strip()]
     assert len(lines) == 2, lines  # one line for the sheet, the summary line
     assert "'Sheet1': 900 dòng số liệu không rõ kế hoạch hay thực hiện" in lines[0]
-    assert "--stage plan" in lines[0] and "khuyencong.yaml" in lines[0]
+    assert "«giai đoạn: kế hoạch»" in lines[0] and "khuyencong.yaml" in lines[0]
     assert "(900 dòng không rõ kế hoạch/thực hiện)" in lines[1]
     forced = subprocess.run([sys.executable, "-m", "analysis", "ingest", str(raw), "--out", str(tmp_path / "o2"),
                              "--stage", "plan"], capture_output=True, text=True, timeout=120)
@@ -238,3 +238,15 @@ def test_when_title_and_names_disagree_the_report_says_which_won(tmp_path: Path)
     assert {"from": "sheet name", "value": 2016} in sheet["context_conflicts"]["year"]
     page = render_ingest_report(report)
     assert "Giai đoạn: dùng «thực hiện» theo tiêu đề" in page and "«kế hoạch» (tên tệp)" in page
+
+
+def test_the_fix_the_report_gives_works_as_written(tmp_path: Path) -> None:
+    """The Vietnamese fix line ('giai đoạn: kế hoạch', 'nguồn kinh phí: địa phương') is a valid khuyencong.yaml."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _danh_muc(raw)
+    (raw / "khuyencong.yaml").write_text(
+        "files:\n  - tệp: 'danh_muc_*.xlsx'\n    giai đoạn: kế hoạch\n", encoding="utf-8")
+    table, report = _read(raw)
+    assert set(table["stage"]) == {"plan"} and not table["flags"].str.contains("stage_unspecified").any()
+    assert report["files"][0]["sheets"][0]["stage_from"] == "khuyencong.yaml"

@@ -137,6 +137,32 @@ def _check_value(key: str, value: Any) -> tuple[Any, str | None]:
     return None, "text"
 
 
+@cache
+def _words() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """Vietnamese keys ('giai đoạn') and values ('kế hoạch') of khuyencong.yaml → the canonical ones."""
+    from .classify import vocab_rows
+
+    keys: dict[str, str] = {}
+    values: dict[tuple[str, str], str] = {}
+    for row in vocab_rows("override_words"):
+        if row["value"]:
+            values[(row["key"], fold(row["word"]))] = row["value"]
+        else:
+            keys[fold(row["word"])] = row["key"]
+    return keys, values
+
+
+def _vietnamese(key: Any, value: Any) -> tuple[Any, Any]:
+    """'giai đoạn: kế hoạch' reads as 'stage: plan' (an analyst writes the file in Vietnamese)."""
+    if not isinstance(key, str):
+        return key, value
+    keys, values = _words()
+    key = keys.get(fold(key), key)
+    if isinstance(value, str):
+        value = values.get((key, fold(value)), value)
+    return key, value
+
+
 def _problem(code: str, **fields: object) -> tuple[str, dict[str, object]]:
     return code, fields
 
@@ -164,6 +190,7 @@ def parse(content: Any, path: Path) -> list[FileOverride]:
             continue
         values: dict[str, Any] = {}
         for key, value in entry.items():
+            key, value = _vietnamese(key, value)
             if key not in KEYS:
                 problems.append(_problem("yaml_key", entry=number, key=key))
                 continue
