@@ -775,6 +775,8 @@ def _process_table(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None
             if d.kind == "total" and not re.search(r"\b([a-h]|[ivx]+|\d+)$", fold(d.label)):
                 stack.clear()
             continue
+        if d.level == 9.0 and not d.amounts and not d.stt and stack and data[stack[-1]].amounts:
+            continue  # a remark line under a project (dates, address): it does not make the project a group
         while stack and data[stack[-1]].level >= d.level:
             stack.pop()
         d.parent = stack[-1] if stack else -1
