@@ -315,6 +315,14 @@ _DISTRICT_IN_TEXT_RE = re.compile(
 )
 
 
+def names_a_place(text: str) -> bool:
+    """'TP. Dĩ An', 'H. Phú Giáo', 'Huyện Bàu Bàng': a district name (a header of one column per district), whose
+    words ('Giáo') must not be read as stage or source words."""
+    folded = fold(text)
+    found = _DISTRICT_PREFIX_RE.match(folded)
+    return bool(found) and len(folded) > found.end()
+
+
 @lru_cache(maxsize=100_000)
 def normalise_district(place: str) -> str:
     """District-level unit of a place cell: 'P. An Phú, TX. Thuận An' → 'Thuận An'; 'Di An' → 'Dĩ An'.

@@ -339,6 +339,8 @@ def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Colum
 def _part_stage(part: str) -> tuple[str, str]:
     """(stage, phase) a header part names; short parts ('KH', 'TH 2021', 'KH/TH') are read as tokens too."""
     part = classify.header_words(part)
+    if classify.names_a_place(part):
+        return "", ""
     found = classify.detect_stage_phase(part)
     if not found[0] and len(fold(part)) <= 12:
         found = classify.detect_stage_phase(part, tokens=True)
