@@ -402,6 +402,8 @@ def classify_header_part(part: str) -> HeaderMeaning | None:
     part = header_words(part)
     if "%" in part:
         return HeaderMeaning("ratio", "", "%")  # 'Tỷ lệ (%)', 'TH/KH (%)': a percentage is never money
+    if "+/-" in part or "+/−" in part or "(+)" in part or "(-)" in part:
+        return HeaderMeaning("balance", "", "+/-")  # 'Điều chỉnh (+/-)': a difference of two amounts, not money
     folded = fold(re.sub(r"\(.*?\)", " ", part)) or fold(part)
     folded = folded.strip(" .:*")
     if not folded:

@@ -8,6 +8,13 @@ from __future__ import annotations
 
 STAGES = ("plan", "actual", "unspecified")  # unspecified: the sheet says neither (kept, flagged, never merged)
 PHASES = ("proposed", "approved", "adjusted", "estimated", "executed", "disbursed", "settled")  # or ''
+# The phase a stage is measured at when the same money is stated at several phases: the final plan (an approved
+# adjustment, else the approved plan) and the most final result (settled before executed, an estimate last) —
+# an analyst compares the approved plan with settled results, not with an estimate.
+PHASE_PREFERENCE: dict[str, tuple[str, ...]] = {
+    "plan": ("adjusted", "approved", "", "proposed"),
+    "actual": ("settled", "executed", "disbursed", "", "estimated"),
+}
 # flags set on a record when its sheet left a field undetermined, or its figures are not confirmed by the sheet
 CONTEXT_FLAGS = {"stage": "stage_unspecified", "year": "year_unspecified", "province": "province_unspecified"}
 UNCONFIRMED = "unconfirmed"

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis import reference_data
+from analysis import columns, reference_data
 from analysis.text import fold
 
 SUPPORT_SOURCES: tuple[str, ...] = ("national", "local", "unspecified", "other")
@@ -133,13 +133,7 @@ def select_grain(df: pd.DataFrame) -> pd.DataFrame:
     return select_phase(df[keep.to_numpy()])
 
 
-# The phase each stage is measured at when a year holds the same money at several phases: the final plan
-# (an approved adjustment, else the approved plan) and the most final result (settled before executed,
-# an estimate last) — an analyst compares the approved plan with settled results, not with an estimate.
-PHASE_PREFERENCE: dict[str, tuple[str, ...]] = {
-    "plan": ("adjusted", "approved", "", "proposed"),
-    "actual": ("settled", "executed", "disbursed", "", "estimated"),
-}
+PHASE_PREFERENCE = columns.PHASE_PREFERENCE  # one table for the sheet step and the metrics
 
 
 def select_phase(df: pd.DataFrame) -> pd.DataFrame:

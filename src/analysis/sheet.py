@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from . import classify, config
-from .columns import COLUMNS, CONTEXT_FLAGS, UNCONFIRMED
+from .columns import COLUMNS, CONTEXT_FLAGS, PHASE_PREFERENCE, UNCONFIRMED
 from .layout import Column, Layout, column_letter, find_layout, is_numbering_row, next_table_start
 from .notices import notice
 from .numbers import UNITS, ParsedAmount, Unit, detect_unit, parse_amount, parse_count
@@ -1009,6 +1009,7 @@ def _process_table(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None
                 d, e[0], counter_cols, total_means) <= 0)]
         # the same (year, stage, source) twice on one line: two columns meaning the same thing
         if len(emitted) > 1:
+            emitted = _final_phase(emitted)  # 'KH đã giao' beside 'KH sau điều chỉnh': the adjusted plan stands
             keys = [(y, s, src) for _, s, y, src, _ in emitted]
             if len(keys) != len(set(keys)):
                 reject(d.index, "two amount columns on this line mean the same source and stage; "
@@ -1231,6 +1232,21 @@ def _count_line(r: int, stt: str, label: str, cells: list[object], amount_idx: l
             if not problem:
                 row.counts[ci] = count
     return row
+
+
+def _final_phase(emitted: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Of two amounts of one line with the same (year, stage, source) but different named phases, keep the final
+    one (columns.PHASE_PREFERENCE); the other is the same money at an earlier phase. Same phase: kept (and
+    rejected by the caller as two columns meaning the same thing)."""
+    best: dict[tuple[Any, ...], tuple[int, str]] = {}
+    for _, stage, year, source, phase in emitted:
+        order = PHASE_PREFERENCE.get(stage, ())
+        rank = order.index(phase) if phase in order else len(order)
+        key = (year, stage, source)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, phase)
+    phases = {key: {e[4] for e in emitted if (e[2], e[1], e[3]) == key} for key in best}
+    return [e for e in emitted if len(phases[(e[2], e[1], e[3])]) == 1 or e[4] == best[(e[2], e[1], e[3])][1]]
 
 
 def _stage_of(forced: str | None, c: Column, row_stage: tuple[str, str], ctx: SheetContext) -> tuple[str, str]:
