@@ -21,10 +21,10 @@ import random
 import sys
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from .generate import truth_json
 from .parts import (
     BENEFICIARIES,
     PROJECT_TITLES,
@@ -1600,14 +1600,6 @@ def write_layout(layout: Layout, out: Path) -> Path:
             ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
     wb.save(path)
     return path
-
-
-def truth_json(layouts: list[Layout]) -> dict[str, Any]:
-    return {
-        lay_.id: {"description": lay_.description, "file": lay_.file_name, "province": lay_.province,
-                  "parts": lay_.parts, "records": [asdict(r) for r in lay_.truth]}
-        for lay_ in layouts
-    }
 
 
 def main(argv: list[str] | None = None) -> int:
