@@ -17,7 +17,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image
-from tidy_fixture import binh_duong_tidy
+from tidy_fixture import binh_duong_tidy, phase_rows
 
 from analysis import charts, config, metrics, reference_data
 
@@ -499,3 +499,10 @@ def test_page_02_names_the_lines_as_drawn() -> None:
     dashed = [line for line in fig.axes[0].get_lines() if line.get_linestyle() not in ("-", "None", "")]
     assert dashed and all(line.get_color() == charts.SERIES_COLORS["real"] for line in dashed)
     assert charts.SERIES_COLORS["real"] == charts.OKABE_ITO["vermillion"]  # Okabe–Ito's orange-red
+
+
+def test_yearly_chart_names_unspecified_amounts_without_drawing_them() -> None:
+    df = phase_rows([(2021, "plan", "", "local", 500, ""), (2021, "unspecified", "", "local", 200,
+                                                             "stage_unspecified")])
+    assert charts.unspecified_stage_note(df, "vi") == " Ngoài ra 200 triệu đồng không rõ kế hoạch hay thực hiện (2021): không vẽ."
+    assert charts.unspecified_stage_note(df.iloc[:1], "vi") == ""

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tidy_fixture import PROVINCE, binh_duong_tidy
+from tidy_fixture import PROVINCE, binh_duong_tidy, phase_rows
 
 from analysis import metrics, reference_data
 
@@ -527,22 +527,8 @@ def test_province_overview_latest_actual_and_plan_per_province() -> None:
 # ---- unspecified context, phases and unconfirmed figures ---------------------------------------------------
 
 
-def _phase_rows(rows: list[tuple[int, str, str, str, int, str]]) -> pd.DataFrame:
-    """(year, stage, phase, funding_source, trieu, flags) → a minimal tidy table of project rows."""
-    df = pd.DataFrame(
-        [
-            {"province": PROVINCE, "year": y, "stage": st_, "phase": ph, "record_type": "project", "program": "",
-             "funding_source": src, "amount_vnd": t * 1_000_000, "n_projects": 1, "flags": fl,
-             "source_file": f"f{i}.xlsx", "source_sheet": "S", "source_row": i + 1}
-            for i, (y, st_, ph, src, t, fl) in enumerate(rows)
-        ]
-    )
-    df["year"] = df["year"].astype("Int64")
-    return df
-
-
 def test_select_phase_keeps_settled_over_estimate_and_adjusted_over_approved() -> None:
-    df = _phase_rows([
+    df = phase_rows([
         (2020, "actual", "estimated", "local", 900, ""),
         (2020, "actual", "settled", "local", 850, ""),
         (2020, "actual", "estimated", "national", 300, ""),  # no settled figure for KCQG: the estimate stands
@@ -555,7 +541,7 @@ def test_select_phase_keeps_settled_over_estimate_and_adjusted_over_approved() -
 
 
 def test_unspecified_stage_is_kept_apart_never_merged() -> None:
-    df = _phase_rows([(2021, "plan", "", "local", 500, ""), (2021, "unspecified", "", "local", 200,
+    df = phase_rows([(2021, "plan", "", "local", 500, ""), (2021, "unspecified", "", "local", 200,
                                                              "stage_unspecified")])
     by_year = metrics.support_by_year(df)
     assert dict(zip(by_year["stage"], by_year["support_vnd"], strict=True)) == {
@@ -566,7 +552,7 @@ def test_unspecified_stage_is_kept_apart_never_merged() -> None:
 
 
 def test_needs_attention_and_confirmed() -> None:
-    df = _phase_rows([
+    df = phase_rows([
         (2021, "plan", "", "local", 500, ""),
         (2021, "unspecified", "", "local", 200, "stage_unspecified"),
         (2021, "plan", "", "national", 70, "unconfirmed"),
@@ -580,16 +566,7 @@ def test_needs_attention_and_confirmed() -> None:
     assert metrics.needs_attention(df.iloc[:1]).empty
 
 
-def test_yearly_chart_names_unspecified_amounts_without_drawing_them() -> None:
-    from analysis import charts
-
-    df = _phase_rows([(2021, "plan", "", "local", 500, ""), (2021, "unspecified", "", "local", 200,
-                                                             "stage_unspecified")])
-    assert charts.unspecified_stage_note(df, "vi") == " Ngoài ra 200 triệu đồng không rõ kế hoạch hay thực hiện (2021): không vẽ."
-    assert charts.unspecified_stage_note(df.iloc[:1], "vi") == ""
-
-
 def test_a_year_with_only_unspecified_amounts_has_no_execution_rate_row() -> None:
-    df = _phase_rows([(2023, "unspecified", "", "local", 200, "stage_unspecified")])
+    df = phase_rows([(2023, "unspecified", "", "local", 200, "stage_unspecified")])
     assert metrics.execution_rate(df).empty
     assert metrics.support_by_year(df)["stage"].tolist() == ["unspecified"]

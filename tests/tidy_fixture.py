@@ -236,3 +236,17 @@ def binh_duong_tidy(
     df["source_row"] = df["source_row"].astype("int64")
     df["n_projects"] = df["n_projects"].astype("Int64")
     return df
+
+
+def phase_rows(rows: list[tuple[int, str, str, str, int, str]]) -> pd.DataFrame:
+    """(year, stage, phase, funding_source, trieu, flags) → a minimal tidy table of project rows (one file each)."""
+    df = pd.DataFrame(
+        [
+            {"province": PROVINCE, "year": y, "stage": st_, "phase": ph, "record_type": "project", "program": "",
+             "funding_source": src, "amount_vnd": t * 1_000_000, "n_projects": 1, "flags": fl,
+             "source_file": f"f{i}.xlsx", "source_sheet": "S", "source_row": i + 1}
+            for i, (y, st_, ph, src, t, fl) in enumerate(rows)
+        ]
+    )
+    df["year"] = df["year"].astype("Int64")
+    return df
