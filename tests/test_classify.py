@@ -110,3 +110,11 @@ def test_header_parts() -> None:
     assert classify.classify_header_part("Kinh phí (triệu đồng)").role == "amount"
     assert classify.classify_header_part("Đơn vị thụ hưởng").role == "beneficiary"
     assert classify.classify_header_part("Lorem ipsum") is None
+
+
+def test_a_place_name_is_not_a_stage_word() -> None:
+    """'Giao Thủy', 'Phú Giáo': the bare word 'giao' no longer sets a plan; 'được giao', 'KH đã giao' still do."""
+    assert classify.detect_stage_phase("DANH MỤC ĐỀ ÁN HUYỆN GIAO THỦY NĂM 2023") == ("", "")
+    assert classify.detect_stage_phase("KH đã giao") == ("plan", "approved")
+    assert classify.detect_stage_phase("Dự toán được giao trong năm") == ("plan", "approved")
+    assert classify.names_a_place("H. Phú Giáo") and not classify.names_a_place("Kinh phí giao")
