@@ -250,3 +250,22 @@ def test_the_fix_the_report_gives_works_as_written(tmp_path: Path) -> None:
     table, report = _read(raw)
     assert set(table["stage"]) == {"plan"} and not table["flags"].str.contains("stage_unspecified").any()
     assert report["files"][0]["sheets"][0]["stage_from"] == "khuyencong.yaml"
+
+
+def test_a_count_column_under_each_source_pairs_with_that_source(tmp_path: Path) -> None:
+    """'KCQG | Số đề án, Kinh phí' beside 'KCĐP | Số đề án, Kinh phí': each amount takes its own source's count."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_xlsx(raw / "th.xlsx", {"TH": [
+        ["TỔNG HỢP KẾ HOẠCH KHUYẾN CÔNG NĂM 2022 TỈNH NAM ĐỊNH"], ["ĐVT: triệu đồng"],
+        ["TT", "Nội dung", "KCQG", None, "KCĐP", None],
+        [None, None, "Số đề án", "Kinh phí", "Số đề án", "Kinh phí"],
+        [1, "Đào tạo nghề, truyền nghề", 2, 300, 5, 500],
+        [2, "Xây dựng mô hình trình diễn kỹ thuật", 1, 800, 3, 600],
+        [None, "Tổng cộng", 3, 1100, 8, 1100],
+    ]}, merged={"TH": ["C3:D3", "E3:F3"]})
+    table, _ = _read(raw)
+    got = {(p, s): int(n) for p, s, n in zip(table["program"], table["funding_source"], table["n_projects"],
+                                             strict=True)}
+    assert got == {("training", "national"): 2, ("training", "local"): 5,
+                   ("demonstration", "national"): 1, ("demonstration", "local"): 3}

@@ -300,7 +300,7 @@ def build_columns(header: list[list[str]], unit_hint: Unit | None) -> list[Colum
             # cells are numbers ('Kết quả thực hiện' over words is a remark column: the sheet step checks)
             guessed = not year_parts  # named only by a stage word: text cells make it a remark column, silently
             role = "amount"
-        if role == "amount" and source in ("", "support"):
+        if role in ("amount", "n_projects") and source in ("", "support"):
             # 'Kinh phí' under 'Trong đó: KCQG', 'Ngân sách TW': a named source, nearest part first, wins over the
             # generic wording
             for part in reversed(parts):

@@ -1376,7 +1376,10 @@ def _pair_count(d: _Row, c: Column, count_cols: list[Column]) -> int | None:
     if not count_cols:
         return None
     same = [k for k in count_cols if k.stage == c.stage and k.year == c.year]
-    chosen = same[0] if same else (count_cols[0] if len(count_cols) == 1 else None)
+    if len(same) > 1:  # 'KCQG | Số đề án' and 'KCĐP | Số đề án': the count under the amount's own source
+        same = [k for k in same if k.funding_source == c.funding_source] or [
+            k for k in same if not k.funding_source]
+    chosen = same[0] if len(same) == 1 else (count_cols[0] if len(count_cols) == 1 else None)
     if chosen is None:
         return None
     return d.counts.get(chosen.index)
