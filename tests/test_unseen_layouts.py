@@ -269,3 +269,24 @@ def test_a_count_column_under_each_source_pairs_with_that_source(tmp_path: Path)
                                              strict=True)}
     assert got == {("training", "national"): 2, ("training", "local"): 5,
                    ("demonstration", "national"): 1, ("demonstration", "local"): 3}
+
+
+def test_a_total_per_stage_is_checked_against_its_own_stage(tmp_path: Path) -> None:
+    """'Kế hoạch | Tổng, KCQG, KCĐP' beside 'Thực hiện | Tổng, KCQG, KCĐP': a line whose actual sources are blank
+    keeps its actual total (the plan's sources do not stand in for it)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_xlsx(raw / "kh_th.xlsx", {"S": [
+        ["KẾ HOẠCH VÀ THỰC HIỆN KHUYẾN CÔNG NĂM 2021 TỈNH HÀ NAM"], ["ĐVT: triệu đồng"],
+        ["TT", "Tên đề án", "Kế hoạch", None, None, "Thực hiện", None, None],
+        [None, None, "Tổng", "KCQG", "KCĐP", "Tổng", "KCQG", "KCĐP"],
+        [1, "Đào tạo nghề mây tre đan", 300, 100, 200, 280, 100, 180],
+        [2, "Đào tạo nghề thêu ren", 150, None, 150, 140, None, None],
+        [None, "Tổng cộng", 450, 100, 350, 420, 100, 180],
+    ]}, merged={"S": ["C3:E3", "F3:H3"]})
+    table, _ = _read(raw)
+    assert _sums(table, "stage", "funding_source") == {
+        ("plan", "national"): 100 * M, ("plan", "local"): 350 * M,
+        ("actual", "national"): 100 * M, ("actual", "local"): 180 * M, ("actual", "unspecified"): 140 * M,
+    }
+    assert table.loc[table["funding_source"] == "unspecified", "flags"].str.contains("breakdown_missing").all()

@@ -959,7 +959,6 @@ def _process_table(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None
     is_allocation_sheet = bool(count_cols) or _lines_are_programmes(data, leaves, layout)
     has_count_lines = any(d.kind == "count" for d in data)
     forced_year, forced_province, forced_stage = (ctx.forced.get(k) for k in ("year", "province", "stage"))
-    support_idx = [c.index for c in support_cols]
     explicit_source = {c.index: c.funding_source for c in amount_cols
                        if c.funding_source in ("national", "local", "counterpart")}
     group_program: dict[int, tuple[str, str] | None] = {}  # parent → programme named by the nearest group
@@ -981,7 +980,6 @@ def _process_table(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None
         amounts = d.amounts
         anc: list[_Row] | None = None  # computed only if a column's source must be looked up
         present_split = [c for c in split_cols if c.index in amounts] if total_cols else []
-        support_present = any(k in amounts for k in support_idx)
         year = forced_year or dctx["year"] or section_year(i) or ctx.year
         province = forced_province or dctx["province"] or ctx.province
         record_type = ("project" if d.part_of >= 0
@@ -993,7 +991,7 @@ def _process_table(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None
         for c in amount_cols:
             if c.index not in amounts:
                 continue
-            if c.funding_source == "total" and (support_present or (present_split and not support_cols)):
+            if c.funding_source == "total" and _parts_stand_in(c, present_split, support_cols):
                 continue
             stage, phase = _stage_of(forced_stage, c, dctx["stage"], ctx)
             source = explicit_source.get(c.index)
@@ -1017,10 +1015,11 @@ def _process_table(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None
                 continue
         # row total check
         for tc in total_cols:
-            if tc.index in amounts and present_split:
+            parts_here = [c for c in present_split if _same_group(tc, c)]
+            if tc.index in amounts and parts_here:
                 declared = amounts[tc.index].amount_vnd
-                every = sum(amounts[c.index].amount_vnd for c in present_split)
-                support = sum(amounts[c.index].amount_vnd for c in present_split if c.funding_source != "counterpart")
+                every = sum(amounts[c.index].amount_vnd for c in parts_here)
+                support = sum(amounts[c.index].amount_vnd for c in parts_here if c.funding_source != "counterpart")
                 if declared not in (every, support):
                     warnings.append(f"row {d.index + 1}: column {tc.letter} total {declared:,} ≠ sum of its parts "
                                     f"{every:,}")
@@ -1232,6 +1231,20 @@ def _count_line(r: int, stt: str, label: str, cells: list[object], amount_idx: l
             if not problem:
                 row.counts[ci] = count
     return row
+
+
+def _same_group(total: Column, part: Column) -> bool:
+    """A part of a 'Tổng' column: same stage and year (a 'Kế hoạch | Tổng' sums the plan's sources only)."""
+    return (not total.stage or part.stage == total.stage) and (total.year is None or part.year == total.year)
+
+
+def _parts_stand_in(total: Column, present: list[Column], support_cols: list[Column]) -> bool:
+    """True when a line's own source amounts under this total are filled: they are the records, the total a
+    check. A line whose parts are blank keeps its total as the record (flagged 'breakdown_missing')."""
+    here = [c for c in present if _same_group(total, c)]
+    if any(c.funding_source != "counterpart" for c in here):
+        return True
+    return bool(here) and not any(_same_group(total, c) for c in support_cols)
 
 
 def _final_phase(emitted: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
