@@ -290,3 +290,17 @@ def test_a_total_per_stage_is_checked_against_its_own_stage(tmp_path: Path) -> N
         ("actual", "national"): 100 * M, ("actual", "local"): 180 * M, ("actual", "unspecified"): 140 * M,
     }
     assert table.loc[table["funding_source"] == "unspecified", "flags"].str.contains("breakdown_missing").all()
+
+
+def test_a_bad_count_cell_is_rejected_naming_its_column_and_value(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_xlsx(raw / "kh_2022.xlsx", {"TH": [
+        ["KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG TỈNH NINH BÌNH NĂM 2022"], ["Đơn vị: triệu đồng"],
+        ["TT", "Nội dung", "Số đề án", "Kinh phí"],
+        [1, "Đào tạo nghề, truyền nghề", "khoảng 3", 600],
+        [2, "Hỗ trợ xây dựng mô hình trình diễn kỹ thuật", 2, 400],
+    ]})
+    result = ingest([raw], out_dir=tmp_path / "out", jobs=0, cache=False, write=False, progress=False)
+    bad = result.rejects.iloc[0]
+    assert (int(bad["source_row"]), bad["column"], bad["value"]) == (4, "C", "khoảng 3")

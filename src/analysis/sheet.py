@@ -808,8 +808,8 @@ def _process_table(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None
             skip(r, "subtotal" if d.amounts else "group")
             continue
         if d.error:
-            bad_col = next((k for k in d.raw if k <= -1000), None)
-            column = column_letter(-1000 - bad_col) if bad_col is not None else ""
+            bad_col = next((k for k in d.raw if k < 0), None)  # -1000-ci: an amount cell; -1-ci: a count cell
+            column = "" if bad_col is None else column_letter(-1000 - bad_col if bad_col <= -1000 else -1 - bad_col)
             value = d.raw.get(bad_col) if bad_col is not None else None
             reject(r, d.error, column, value)
             continue
