@@ -304,3 +304,20 @@ def test_a_bad_count_cell_is_rejected_naming_its_column_and_value(tmp_path: Path
     result = ingest([raw], out_dir=tmp_path / "out", jobs=0, cache=False, write=False, progress=False)
     bad = result.rejects.iloc[0]
     assert (int(bad["source_row"]), bad["column"], bad["value"]) == (4, "C", "khoảng 3")
+
+
+def test_two_tables_side_by_side_each_take_their_own_title(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_xlsx(raw / "so_sanh.xlsx", {"So sanh": [
+        ["KHUYẾN CÔNG ĐỊA PHƯƠNG TỈNH LÂM ĐỒNG NĂM 2023", None, None, None, None, None, None, None, "ĐVT: triệu đồng"],
+        ["I. KẾ HOẠCH NĂM 2023", None, None, None, None, "II. THỰC HIỆN NĂM 2023"],
+        ["STT", "Tên đề án", "Số đề án", "Kinh phí", None, "STT", "Tên đề án", "Số đề án", "Kinh phí"],
+        [1, "Dạy nghề, truyền nghề cho lao động nông thôn", 3, 309, None, 1, "Dạy nghề, truyền nghề", 3, 299],
+        [2, "Thông tin, tuyên truyền khuyến công", 2, 114, None, 2, "Thông tin, tuyên truyền khuyến công", 1, 89],
+    ]})
+    table, report = _read(raw)
+    assert _sums(table, "stage") == {("plan",): 423 * M, ("actual",): 388 * M}
+    sheet = report["files"][0]["sheets"][0]
+    assert sheet["rows_read"] == sheet["records"] + sum(sheet["skipped"].values()) + sheet["rejected"]
+    assert sheet["records"] == 2  # each line counted once, though it holds a plan and an actual record

@@ -219,6 +219,20 @@ def next_table_start(rows: list[list[object]], layout: Layout) -> int | None:
     return None
 
 
+def side_by_side_split(layout: Layout) -> int | None:
+    """The blank column between two tables laid side by side (the same header twice: 'STT | Tên đề án | Kinh phí'
+    then again), or None. Both sides must name a label and an amount column."""
+    roles = [c.role if c.label else "" for c in layout.columns]
+    for s, role in enumerate(roles):
+        if role or s == 0:
+            continue
+        left, right = set(roles[:s]), set(roles[s + 1 :])
+        telling = {"title", "stt", "program"}
+        if "amount" in left and "amount" in right and left & telling and right & telling & left:
+            return s
+    return None
+
+
 def _label_column(cells: list[object]) -> int:
     """Index of the header's label column (title, programme or numbering), 1 when none is named."""
     found = [i for i, c in enumerate(cells) if isinstance(c, str) and (m := classify.classify_header_part(c))

@@ -17,7 +17,15 @@ from typing import Any
 
 from . import classify, config
 from .columns import COLUMNS, CONTEXT_FLAGS, PHASE_PREFERENCE, UNCONFIRMED
-from .layout import Column, Layout, column_letter, find_layout, is_numbering_row, next_table_start
+from .layout import (
+    Column,
+    Layout,
+    column_letter,
+    find_layout,
+    is_numbering_row,
+    next_table_start,
+    side_by_side_split,
+)
 from .notices import notice
 from .numbers import UNITS, ParsedAmount, Unit, detect_unit, parse_amount, parse_count
 from .readers import Sheet
@@ -71,6 +79,7 @@ class SheetResult:
     rejects: list[dict[str, Any]]
     report: dict[str, Any]
     messages: list[str]  # one line each, for stderr
+    outcome: list[str] = field(default_factory=list)  # per row: 'record', 'reject' or the skip reason
 
 
 class _Row:
@@ -396,6 +405,9 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
     """
     if layout is None and sheet.kind == "worksheet" and not (sheet.hidden and not ctx.include_hidden):
         layout = sheet_layout(sheet, ctx)
+    split = side_by_side_split(layout) if layout is not None and not ctx.header_rows else None
+    if split is not None:
+        return _side_by_side(sheet, ctx, layout, split)
     start = next_table_start(sheet.rows, layout) if layout is not None and not ctx.header_rows else None
     if start is None:
         return _process_table(sheet, ctx, layout)
@@ -408,6 +420,45 @@ def process_sheet(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None)
         below_layout.unit, below_layout.unit_source = layout.unit, layout.unit_source  # the sheet's 'ĐVT' line
     second = _process_table(below, ctx, below_layout)
     return _merge_tables(first, second, start, len(sheet.rows))
+
+
+def _side_by_side(sheet: Sheet, ctx: SheetContext, layout: Layout, split: int) -> SheetResult:
+    """Two tables side by side ('I. KẾ HOẠCH' in A:D, 'II. THỰC HIỆN' in F:I): each read on its own columns with
+    its own title lines (column letters kept), a line counted once: as a record if either table records it."""
+    left = replace(sheet, rows=[row[:split] for row in sheet.rows],
+                   merged=[m for m in sheet.merged if m[3] < split])
+    right = replace(sheet, rows=[[None] * split + list(row[split:]) for row in sheet.rows],
+                    merged=[m for m in sheet.merged if m[1] > split])
+    results = []
+    for part in (left, right):
+        part_layout = sheet_layout(part, ctx)
+        part_ctx = ctx
+        if part_layout is not None:
+            if part_layout.unit is None and layout.unit is not None:
+                part_layout.unit, part_layout.unit_source = layout.unit, layout.unit_source
+            stage, phase = classify.detect_stage_phase(part_layout.title_text)
+            if stage and not ctx.forced.get("stage"):  # 'II. THỰC HIỆN NĂM 2023' over the right-hand table
+                part_ctx = replace(ctx, stage=stage, phase=phase, stage_from="title")
+        results.append(_process_table(part, part_ctx, part_layout))
+    a, b = results
+    outcome = [_first_bucket(x, y) for x, y in zip(a.outcome, b.outcome, strict=True)]
+    merged = _merge_tables(a, b, 0, len(sheet.rows))
+    counts = Counter(outcome)
+    merged.report.update(
+        skipped={k or "blank": n for k, n in counts.items() if k not in ("record", "reject")},
+        records=counts.get("record", 0), rejected=counts.get("reject", 0), tables=2,
+    )
+    merged.outcome = outcome
+    return merged
+
+
+def _first_bucket(left: str, right: str) -> str:
+    """A line of two side-by-side tables: a record if either records it, else rejected if either rejects it,
+    else the left table's reason (its own text) unless it is blank there."""
+    for bucket in ("record", "reject"):
+        if bucket in (left, right):
+            return bucket
+    return left if left not in ("", "blank") else right
 
 
 def _merge_tables(first: SheetResult, second: SheetResult, start: int, n_rows: int) -> SheetResult:
@@ -430,7 +481,8 @@ def _merge_tables(first: SheetResult, second: SheetResult, start: int, n_rows: i
     for k, v in b.get("unspecified", {}).items():
         unspecified[k] = unspecified.get(k, 0) + v
     report["unspecified"] = unspecified
-    return SheetResult(records, first.rejects + second.rejects, report, first.messages + second.messages)
+    return SheetResult(records, first.rejects + second.rejects, report, first.messages + second.messages,
+                       first.outcome + second.outcome[start:])
 
 
 def _process_table(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None) -> SheetResult:
@@ -506,7 +558,7 @@ def _process_table(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None
             for reason, rs in by_reason.items()
         ] + notices
         report["amount_records"] = len(records["amount_vnd"])
-        return SheetResult(records, rejects, report, messages)
+        return SheetResult(records, rejects, report, messages, outcome)
 
     if sheet.kind != "worksheet":
         for r in range(n_rows):
