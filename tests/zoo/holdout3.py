@@ -1,0 +1,663 @@
+"""A third held-out layout zoo (issue 13): shapes neither generate.py nor holdout.py has.
+
+Why: the reader now passes both earlier zoos, but it was tuned against them. These builders were written
+afterwards, from the domain and the shapes of real provincial files, and combine several difficulties the way
+real files do (a two-row header with the unit in the title, A/B source sections, Roman programme groups carrying
+sums and notes, all on one sheet), or try shapes the earlier zoos never drew: wide tables of years × plan/actual
+× sources, amounts before the titles, STT written '1.', 'I.', '1)', 'a)', '1.1', '-'; totals 'Tổng số:', 'TỔNG',
+'Cộng:', 'Tổng cộng (I+II)', 'Cộng trang' / carried-forward rows; project titles that begin with a programme name;
+a source named only by a header group over year columns; numbers as text with trailing spaces or a leading
+apostrophe; Excel dates; a 'Ghi chú' column with numbers in its text; empty sheets; programme lines with codes
+('CT1', 'ND2'); 'Book1.xlsx'; year numbers as column headers; comma-grouped đồng; a unit per column; a detail sheet
+next to its summary sheet; .ods and .csv variants. The truth of each is what a careful analyst assigns without
+doubt (tests/zoo/README.md conventions), written before the reader was run and never tuned to its output.
+
+CLI: ``python -m tests.zoo.holdout3 OUT_DIR`` writes every layout and ``truth.json`` for inspection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import holdout
+from .generate import truth_json
+from .holdout import E, agency, lay, signature, title_of, tr
+from .parts import (
+    BENEFICIARIES,
+    PLACES,
+    PROGRAM_WORDS,
+    ROMAN,
+    TRIEU,
+    Expected,
+    Layout,
+    Sheet,
+    in_unit,
+    pick,
+    vn_number,
+)
+
+SEED = 20261206  # neither earlier zoo's seed
+
+# ----------------------------------------------------------------------------------------- wordings not in vocab/
+
+# Programme group lines an analyst files without doubt; written for this zoo (not in vocab/, not in holdout.py).
+GROUP_LINES3: dict[str, str] = {
+    "training": "Hỗ trợ mở lớp dạy nghề, cấy nghề cho lao động nông thôn",
+    "demonstration": "Hỗ trợ cơ sở CNNT đổi mới máy móc, thiết bị; trình diễn kỹ thuật",
+    "products": "Hỗ trợ quảng bá, bình chọn sản phẩm CNNT tiêu biểu, hội chợ",
+    "information": "Truyền thông về khuyến công trên báo, đài",
+    "consulting": "Tư vấn cho cơ sở CNNT lập dự án đầu tư, thiết kế mẫu mã",
+    "capacity": "Bồi dưỡng nghiệp vụ cho cán bộ, cộng tác viên khuyến công",
+}
+# Project titles that begin with the programme's name, as some centres type them ('<programme>: <project>').
+PREFIXED_TITLES3: dict[str, str] = {
+    "training": "Đào tạo nghề, truyền nghề: Lớp đan lục bình xã Hòa Bình",
+    "demonstration": "Xây dựng mô hình trình diễn kỹ thuật - Chế biến hạt điều tại Cơ sở Tân Tiến",
+    "products": "Hội chợ, triển lãm: Tham gia hội chợ CNNT khu vực Bắc Trung Bộ",
+    "information": "Thông tin tuyên truyền - Chuyên mục khuyến công trên Đài PT-TH tỉnh",
+    "consulting": "Tư vấn, trợ giúp cơ sở CNNT: Lập dự án đầu tư mở rộng xưởng gốm Thanh Hà",
+}
+# Programme codes some provincial systems print before the line ('CT1. …', 'ND2: …').
+CODED_LINES3: tuple[tuple[str, str], ...] = (
+    ("training", "CT1. Đào tạo nghề, truyền nghề"),
+    ("demonstration", "CT2. Hỗ trợ ứng dụng máy móc thiết bị tiên tiến"),
+    ("products", "ND3: Phát triển sản phẩm công nghiệp nông thôn tiêu biểu"),
+    ("information", "ND4: Thông tin tuyên truyền"),
+    ("consulting", "CT5 - Tư vấn, trợ giúp cơ sở công nghiệp nông thôn"),
+)
+
+
+class Quoted(str):
+    """A cell typed with a leading apostrophe in Excel: text (quotePrefix), shown without the apostrophe."""
+
+
+def vocab_line(program: str) -> str:
+    """The first (in-vocab) programme wording of the first zoo, so a shape layout is judged on its shape."""
+    return PROGRAM_WORDS[program][0][0]
+
+
+def progs(rng: random.Random, n: int) -> list[str]:
+    return rng.sample(["training", "demonstration", "products", "information", "consulting", "capacity"], n)
+
+
+def T(v: int) -> int | float:
+    return in_unit(v, "trieu")
+
+
+def lay3(lid: str, desc: str, shape: str, file_name: str, sheets: list[Sheet], truth: list[Expected],
+         province: str | None, fmt: str = "xlsx", sep: str = ",", enc: str = "") -> Layout:
+    return lay(lid, desc, shape, file_name, sheets, truth, province, fmt=fmt, sep=sep, enc=enc)
+
+
+# ----------------------------------------------------------------------------------------- combinations
+
+
+def k01_combined_plan(lid: str) -> Layout:
+    """Everything at once: unit inside the title, 'Kinh phí' over 'Tổng | Hỗ trợ | Đối ứng', 'TỔNG CỘNG (A+B)' on
+    top, A. KCQG / B. KCĐP sections with sums, Roman programme groups carrying sums, Arabic projects, a 'Ghi chú'
+    paragraph with numbers and a signature below."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Quảng Nam"
+    s = Sheet("KH 2024")
+    agency(s, prov, 7)
+    s.add([f"KẾ HOẠCH KHUYẾN CÔNG NĂM {y} (ĐVT: triệu đồng)"], merge_to=7)
+    s.blank()
+    h = s.add(["STT", "Nội dung", "Đơn vị thụ hưởng", "Kinh phí", None, None, "Ghi chú"])
+    s.add([None, None, None, "Tổng", "Hỗ trợ", "Đối ứng", None])
+    s.merges += [(h, 1, h + 1, 1), (h, 2, h + 1, 2), (h, 3, h + 1, 3), (h, 4, h, 6), (h, 7, h + 1, 7)]
+    body, truth, grand = [], [], [0, 0]
+    for letter, label, src, groups in (("A", "KHUYẾN CÔNG QUỐC GIA", "national", ("demonstration", "products")),
+                                       ("B", "KHUYẾN CÔNG ĐỊA PHƯƠNG", "local",
+                                        ("training", "demonstration", "information"))):
+        sec, srows = [0, 0], []
+        for g, p in enumerate(groups):
+            items = []
+            for _ in range(rng.randrange(2, 4)):
+                sup = tr(rng, 100, 500) if src == "national" else tr(rng, 30, 250)
+                # state support at most 30 % of a demonstration's cost (TT 28/2018/TT-BTC)
+                cp = sup * 3 + tr(rng, 10, 300) if p == "demonstration" else 0
+                items.append((title_of(rng, p), sup, cp))
+            gs = [sum(i[1] for i in items), sum(i[2] for i in items)]
+            srows.append([ROMAN[g], GROUP_LINES3[p], None, T(sum(gs)), T(gs[0]), T(gs[1]) if gs[1] else None, None])
+            for j, (t, sup, cp) in enumerate(items):
+                srows.append([j + 1, t, pick(rng, BENEFICIARIES), T(sup + cp), T(sup), T(cp) if cp else None, None])
+                truth.append(E(y, "plan", "", src, p, "project", sup, 1))
+                if cp:
+                    truth.append(E(y, "plan", "", "counterpart", p, "project", cp, 1))
+            sec = [sec[0] + gs[0], sec[1] + gs[1]]
+        body.append([letter, label, None, T(sum(sec)), T(sec[0]), T(sec[1]), None])
+        body += srows
+        grand = [grand[0] + sec[0], grand[1] + sec[1]]
+    s.add([None, "TỔNG CỘNG (A+B)", None, T(sum(grand)), T(grand[0]), T(grand[1]), None])
+    for row in body:
+        s.add(row)
+    s.blank()
+    s.add([None, "Ghi chú: Kinh phí đối ứng do cơ sở tự bố trí; năm 2023 chuyển sang 2 đề án, 350 triệu đồng."])
+    signature(s, "Tam Kỳ", y - 1, 7)
+    return lay3(lid, "combined: unit in the title, 'Kinh phí' over Tổng|Hỗ trợ|Đối ứng, 'TỔNG CỘNG (A+B)' on top, "
+                "A. KCQG / B. KCĐP sections, Roman groups (new wordings) carrying sums, notes + signature",
+                "combined_ab_roman_unit_in_title", "KH KC 2024 tong hop", [s], truth, prov)
+
+
+def k02_wide_years_stage_sources(lid: str) -> Layout:
+    """A wide provincial table: 'Năm 2022' / 'Năm 2023' over 'Kế hoạch' / 'Thực hiện' over 'KCQG' | 'KCĐP'
+    (three header rows, eight amount columns), programme lines, a bottom total."""
+    rng = random.Random(f"{SEED}-{lid}")
+    prov = "Hà Tĩnh"
+    s = Sheet("Tong hop 2022-2023")
+    agency(s, prov, 10)
+    s.add(["TỔNG HỢP KINH PHÍ KHUYẾN CÔNG GIAI ĐOẠN 2022 - 2023"], merge_to=10)
+    s.add([None] * 9 + ["ĐVT: triệu đồng"])
+    h = s.add(["TT", "Nội dung", "Năm 2022", None, None, None, "Năm 2023", None, None, None])
+    s.add([None, None, "Kế hoạch", None, "Thực hiện", None, "Kế hoạch", None, "Thực hiện", None])
+    s.add([None, None] + ["KCQG", "KCĐP"] * 4)
+    s.merges += [(h, 1, h + 2, 1), (h, 2, h + 2, 2), (h, 3, h, 6), (h, 7, h, 10)]
+    s.merges += [(h + 1, c, h + 1, c + 1) for c in (3, 5, 7, 9)]
+    truth, tot = [], [0] * 8
+    for i, p in enumerate(("training", "demonstration", "products", "information", "capacity")):
+        vals = []
+        for y in (2022, 2023):
+            plan = [tr(rng, 100, 600) if p in ("demonstration", "products") else 0, tr(rng, 50, 400)]
+            act = [v - pick(rng, (0, 10, 20)) * TRIEU if v else 0 for v in plan]
+            vals += plan + act
+            for stage, phase, pair in (("plan", "", plan), ("actual", "executed", act)):
+                for src, v in zip(("national", "local"), pair, strict=True):
+                    if v:
+                        truth.append(E(y, stage, phase, src, p, "allocation", v, None))
+        s.add([i + 1, vocab_line(p), *[T(v) if v else None for v in vals]])
+        tot = [a + b for a, b in zip(tot, vals, strict=True)]
+    s.add([None, "Tổng cộng", *[T(v) for v in tot]])
+    return lay3(lid, "wide: 'Năm 2022'/'Năm 2023' × 'Kế hoạch'/'Thực hiện' × KCQG|KCĐP (3 header rows, 8 amount "
+                "columns), programme lines, bottom total", "wide_years_stage_sources", "KC 2022-2023 rong", [s],
+                truth, prov)
+
+
+def k03_amounts_before_titles(lid: str) -> Layout:
+    """Columns in another order: STT | Kinh phí KCĐP | Vốn đối ứng | Tên đề án | Cơ sở thụ hưởng | Địa điểm."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Lâm Đồng"
+    s = Sheet("Danh muc")
+    agency(s, prov, 6)
+    s.add([f"DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐƯỢC PHÊ DUYỆT NĂM {y}"], merge_to=6)
+    s.add([None] * 5 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Kinh phí KCĐP", "Vốn đối ứng", "Tên đề án", "Cơ sở thụ hưởng", "Địa điểm"])
+    truth, tot = [], [0, 0]
+    for i, p in enumerate(progs(rng, 5)):
+        d = tr(rng, 40, 300)
+        u = tr(rng, 200, 1200) if i % 2 == 0 else 0
+        s.add([i + 1, T(d), T(u) if u else None, title_of(rng, p), pick(rng, BENEFICIARIES), pick(rng, PLACES[:4])])
+        truth.append(E(y, "plan", "approved", "local", p, "project", d, 1))
+        if u:
+            truth.append(E(y, "plan", "approved", "counterpart", p, "project", u, 1))
+        tot = [tot[0] + d, tot[1] + u]
+    s.add([None, T(tot[0]), T(tot[1]), "Tổng cộng", None, None])
+    return lay3(lid, "amount columns before the title column (STT | KCĐP | Vốn đối ứng | Tên đề án | Cơ sở | Địa "
+                "điểm), total label in the title column", "amounts_before_titles", "Phe duyet KC 2024", [s], truth,
+                prov)
+
+
+def _grouped(rng: random.Random, s: Sheet, groups: list[str], stt_group: Callable[[int], str],
+             stt_item: Callable[[int], str], ncols_money: int, make: Callable[[str], list[int]],
+             sums_on_group: bool, sub_label: Callable[[int], str] | None, label: Callable[[str], str],
+             lead: int = 1) -> tuple[list[tuple[str, list[int]]], list[int]]:
+    """Programme groups and their projects; returns [(program, amounts)] per project and the grand total."""
+    out, grand = [], [0] * ncols_money
+    for g, p in enumerate(groups):
+        items = [(title_of(rng, p), make(p)) for _ in range(rng.randrange(2, 4))]
+        gs = [sum(v[k] for _, v in items) for k in range(ncols_money)]
+        cells = [T(v) if v else None for v in gs] if sums_on_group else [None] * ncols_money
+        s.add([stt_group(g), label(p)] + [None] * lead + cells)
+        for j, (t, v) in enumerate(items):
+            s.add([stt_item(j), t, pick(rng, BENEFICIARIES)] + [None] * (lead - 1) + [T(x) if x else None for x in v])
+            out.append((p, v))
+        if sub_label is not None:
+            s.add([None, sub_label(g)] + [None] * lead + [T(v) if v else None for v in gs])
+        grand = [a + b for a, b in zip(grand, gs, strict=True)]
+    return out, grand
+
+
+def k04_stt_dotted(lid: str) -> Layout:
+    """STT written 'I.', 'II.' (groups carrying sums) and '1.', '2.' (projects); 'Tổng số:' at the bottom;
+    'DỰ TOÁN … KHUYẾN CÔNG ĐỊA PHƯƠNG' title, 'Kinh phí hỗ trợ' | 'Đối ứng'."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2025, "Phú Thọ"
+    s = Sheet("Du toan")
+    agency(s, prov, 5)
+    s.add([f"DỰ TOÁN KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thực hiện", "Kinh phí hỗ trợ", "Đối ứng"])
+    items, grand = _grouped(rng, s, progs(rng, 3), lambda g: f"{ROMAN[g]}.", lambda j: f"{j + 1}.", 2,
+                            lambda p: [tr(rng, 30, 300), tr(rng, 100, 900) if p == "demonstration" else 0],
+                            True, None, lambda p: vocab_line(p))
+    s.add([None, "Tổng số:", None, T(grand[0]), T(grand[1]) if grand[1] else None])
+    truth = []
+    for p, (d, u) in items:
+        truth.append(E(y, "plan", "approved", "local", p, "project", d, 1))
+        if u:
+            truth.append(E(y, "plan", "approved", "counterpart", p, "project", u, 1))
+    return lay3(lid, "STT 'I.'/'II.' (groups carrying sums) and '1.'/'2.' (projects), 'Tổng số:' at the bottom, "
+                "title 'DỰ TOÁN … KHUYẾN CÔNG ĐỊA PHƯƠNG'", "stt_dotted", "Du toan KCDP 2025", [s], truth, prov)
+
+
+def k05_stt_parens(lid: str) -> Layout:
+    """STT '1)', '2)' for programme groups (no sums on the group row), 'a)', 'b)' for projects, a 'Cộng:' row
+    after each group, 'TỔNG' at the bottom; KCQG | KCĐP; results title."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Bắc Giang"
+    s = Sheet("Ket qua")
+    agency(s, prov, 5)
+    s.add([f"BÁO CÁO KẾT QUẢ THỰC HIỆN KHUYẾN CÔNG NĂM {y}"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Nội dung", "Cơ sở thụ hưởng", "KCQG", "KCĐP"])
+    items, grand = _grouped(rng, s, progs(rng, 3), lambda g: f"{g + 1})", lambda j: f"{'abcd'[j]})", 2,
+                            lambda p: [tr(rng, 150, 500) if p == "demonstration" else 0, tr(rng, 30, 250)],
+                            False, lambda g: "Cộng:", lambda p: vocab_line(p))
+    s.add([None, "TỔNG", None, T(grand[0]) if grand[0] else None, T(grand[1])])
+    truth = []
+    for p, (q, d) in items:
+        for src, v in (("national", q), ("local", d)):
+            if v:
+                truth.append(E(y, "actual", "executed", src, p, "project", v, 1))
+    return lay3(lid, "STT '1)' groups (no sums) and 'a)' projects, 'Cộng:' after each group, 'TỔNG' at the bottom",
+                "stt_parens", "Ket qua KC 2023", [s], truth, prov)
+
+
+def k06_total_i_plus_ii(lid: str) -> Layout:
+    """Roman groups without sums, 'Cộng I' / 'Cộng II' rows after each, 'Tổng cộng (I+II+III)' at the bottom;
+    settlement title, one 'Kinh phí quyết toán' column."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Tây Ninh"
+    s = Sheet("Quyet toan")
+    agency(s, prov, 4)
+    s.add([f"QUYẾT TOÁN KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=4)
+    s.add([None] * 3 + ["ĐVT: triệu đồng"])
+    s.add(["TT", "Tên đề án", "Đơn vị thực hiện", "Kinh phí quyết toán"])
+    items, grand = _grouped(rng, s, progs(rng, 3), lambda g: ROMAN[g], lambda j: j + 1, 1,
+                            lambda p: [tr(rng, 30, 300)], False, lambda g: f"Cộng {ROMAN[g]}", lambda p: vocab_line(p))
+    s.add([None, "Tổng cộng (I+II+III)", None, T(grand[0])])
+    truth = [E(y, "actual", "settled", "local", p, "project", v[0], 1) for p, v in items]
+    return lay3(lid, "Roman groups without sums, 'Cộng I'/'Cộng II'/'Cộng III' after each, 'Tổng cộng (I+II+III)' at "
+                "the bottom, settlement of KCĐP", "total_i_plus_ii", "QT KCDP 2023", [s], truth, prov)
+
+
+def k07_titles_start_with_programme(lid: str) -> Layout:
+    """Project lines whose titles begin with the programme's name ('Đào tạo nghề, truyền nghề: Lớp …'), numbered
+    1…n with beneficiaries and amounts: projects, not programme lines."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Nghệ An"
+    s = Sheet("KH 2024")
+    agency(s, prov, 5)
+    s.add([f"KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Địa điểm", "Kinh phí"])
+    truth, tot = [], 0
+    for i, (p, t) in enumerate(PREFIXED_TITLES3.items()):
+        v = tr(rng, 40, 300)
+        s.add([i + 1, t, pick(rng, BENEFICIARIES), pick(rng, PLACES[:4]), T(v)])
+        truth.append(E(y, "plan", "", "local", p, "project", v, 1))
+        tot += v
+    s.add([None, "Tổng cộng", None, None, T(tot)])
+    return lay3(lid, "project titles that begin with the programme's name ('Đào tạo nghề, truyền nghề: Lớp …'), "
+                "numbered projects with beneficiaries, KCĐP title", "titles_start_with_programme", "KH KCDP 2024 NA",
+                [s], truth, prov)
+
+
+def k08_source_group_over_years(lid: str) -> Layout:
+    """Two-year projects: 'Kinh phí khuyến công địa phương' over 'Năm 2024' | 'Năm 2025' and 'Vốn đối ứng' over the
+    same years: the source only in the header group, the year only in the sub-header."""
+    rng = random.Random(f"{SEED}-{lid}")
+    prov = "Thái Bình"
+    s = Sheet("KH 2024-2025")
+    agency(s, prov, 7)
+    s.add(["KẾ HOẠCH ĐỀ ÁN KHUYẾN CÔNG GIAI ĐOẠN 2024 - 2025"], merge_to=7)
+    s.add([None] * 6 + ["ĐVT: triệu đồng"])
+    h = s.add(["STT", "Tên đề án", "Đơn vị thực hiện", "Kinh phí khuyến công địa phương", None, "Vốn đối ứng", None])
+    s.add([None, None, None, "Năm 2024", "Năm 2025", "Năm 2024", "Năm 2025"])
+    s.merges += [(h, 1, h + 1, 1), (h, 2, h + 1, 2), (h, 3, h + 1, 3), (h, 4, h, 5), (h, 6, h, 7)]
+    truth, tot = [], [0] * 4
+    for i, p in enumerate(progs(rng, 4)):
+        vals = [tr(rng, 30, 250), tr(rng, 30, 250), tr(rng, 100, 800) if i % 2 == 0 else 0, 0]
+        vals[3] = tr(rng, 100, 800) if vals[2] else 0
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), *[T(v) if v else None for v in vals]])
+        for (src, y), v in zip((("local", 2024), ("local", 2025), ("counterpart", 2024), ("counterpart", 2025)),
+                               vals, strict=True):
+            if v:
+                truth.append(E(y, "plan", "", src, p, "project", v, 1))
+        tot = [a + b for a, b in zip(tot, vals, strict=True)]
+    s.add([None, "Tổng cộng", None, *[T(v) for v in tot]])
+    return lay3(lid, "source only in a header group over year columns ('Kinh phí khuyến công địa phương' / 'Vốn đối "
+                "ứng' over 'Năm 2024' | 'Năm 2025'), two-year projects", "source_group_over_years",
+                "KH KC 2024-2025 hai nam", [s], truth, prov)
+
+
+def _plain_list(lid: str, y: int, prov: str, title: str, stage: str, phase: str, cell: Callable[[int], Any],
+                headers: tuple[str, str] = ("KCQG", "KCĐP"), n: int = 5, sheet: str = "Sheet1",
+                unit_row: str = "ĐVT: triệu đồng") -> tuple[Sheet, list[Expected]]:
+    """A plain KCQG | KCĐP project list whose amount cells are written by ``cell`` (amount in đồng → cell)."""
+    rng = random.Random(f"{SEED}-{lid}")
+    s = Sheet(sheet)
+    agency(s, prov, 5)
+    s.add([title], merge_to=5)
+    s.add([None] * 4 + [unit_row])
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", headers[0], headers[1]])
+    truth, tot = [], [0, 0]
+    for i, p in enumerate(progs(rng, n)):
+        q = tr(rng, 1000, 1900) if i in (0, 3) else 0
+        d = tr(rng, 30, 300)
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), cell(q) if q else None, cell(d)])
+        for src, v in (("national", q), ("local", d)):
+            if v:
+                truth.append(E(y, stage, phase, src, p, "project", v, 1))
+        tot = [tot[0] + q, tot[1] + d]
+    s.add([None, "Tổng cộng", None, cell(tot[0]), cell(tot[1])])
+    return s, truth
+
+
+def k09_trailing_spaces(lid: str) -> Layout:
+    """Amounts typed as text with trailing / leading spaces and non-breaking spaces ('1.250 ', ' 85\u00a0')."""
+    y, prov = 2023, "Vĩnh Long"
+    pads = ("{} ", " {}", "{}\u00a0", "{}  ", "\u00a0{} ")
+    count = iter(range(100))
+    s, truth = _plain_list(lid, y, prov, f"TÌNH HÌNH THỰC HIỆN KINH PHÍ KHUYẾN CÔNG NĂM {y}", "actual", "executed",
+                           lambda v: pads[next(count) % len(pads)].format(vn_number(T(v))))
+    return lay3(lid, "amounts as text with trailing/leading spaces and NBSP ('1.250 ', ' 85\\u00a0')",
+                "trailing_spaces", "TH KC 2023 VL", [s], truth, prov)
+
+
+def k10_quote_prefix(lid: str) -> Layout:
+    """Amounts typed in Excel with a leading apostrophe ('1250 → text '1250', style quotePrefix)."""
+    y, prov = 2024, "Đồng Tháp"
+    s, truth = _plain_list(lid, y, prov, f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG NĂM {y}", "plan", "",
+                           lambda v: Quoted(str(T(v))))
+    return lay3(lid, "amounts typed with Excel's leading apostrophe (text cells, quotePrefix)", "quote_prefix",
+                "KH KC 2024 DT", [s], truth, prov)
+
+
+def k11_literal_apostrophe(lid: str) -> Layout:
+    """Amounts stored as text beginning with a literal apostrophe (''1.250'), as some web exports write them."""
+    y, prov = 2023, "Hà Tĩnh"
+    s, truth = _plain_list(lid, y, prov, f"KẾT QUẢ THỰC HIỆN ĐỀ ÁN KHUYẾN CÔNG NĂM {y}", "actual", "executed",
+                           lambda v: "'" + vn_number(T(v)))
+    return lay3(lid, "amounts as text with a literal leading apostrophe (\"'1.250\")", "literal_apostrophe",
+                "KQ KC 2023 HT", [s], truth, prov)
+
+
+def k12_excel_dates(lid: str) -> Layout:
+    """'Thời gian thực hiện' as two Excel date columns ('Từ ngày' | 'Đến ngày'), some ending the next year."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Thanh Hóa"
+    s = Sheet("KH 2024")
+    agency(s, prov, 6)
+    s.add([f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG NĂM {y}"], merge_to=6)
+    s.add([None] * 5 + ["ĐVT: triệu đồng"])
+    h = s.add(["STT", "Tên đề án", "Thời gian thực hiện", None, "KCQG", "KCĐP"])
+    s.add([None, None, "Từ ngày", "Đến ngày", None, None])
+    s.merges += [(h, 1, h + 1, 1), (h, 2, h + 1, 2), (h, 3, h, 4), (h, 5, h + 1, 5), (h, 6, h + 1, 6)]
+    truth, tot = [], [0, 0]
+    for i, p in enumerate(progs(rng, 5)):
+        start = dt.datetime(y, rng.randrange(2, 7), 1)
+        end = dt.datetime(y + (1 if i % 2 else 0), rng.randrange(3, 12), 28)
+        q = tr(rng, 200, 600) if p == "demonstration" else 0
+        d = tr(rng, 30, 300)
+        s.add([i + 1, title_of(rng, p), start, end, T(q) if q else None, T(d)])
+        for src, v in (("national", q), ("local", d)):
+            if v:
+                truth.append(E(y, "plan", "", src, p, "project", v, 1))
+        tot = [tot[0] + q, tot[1] + d]
+    s.add([None, "Tổng cộng", None, None, T(tot[0]) if tot[0] else None, T(tot[1])])
+    return lay3(lid, "'Thời gian thực hiện' over 'Từ ngày' | 'Đến ngày' Excel date cells (some end the next year)",
+                "excel_dates", "KH KC 2024 TH", [s], truth, prov)
+
+
+def k13_note_column_numbers(lid: str) -> Layout:
+    """A 'Ghi chú' column whose text carries numbers ('Đề án 2 năm, năm 1: 200', 'Tổng mức đầu tư 2.500 tr')."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Bình Dương"
+    s = Sheet("Danh muc")
+    agency(s, prov, 5)
+    s.add([f"DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí", "Ghi chú"])
+    notes = ("Đề án 2 năm, năm 1: 200", "Tổng mức đầu tư 2.500", "Đã tạm ứng 50%", "Chuyển tiếp từ 2023: 120",
+             "Năm 2025 bố trí 150")
+    truth, tot = [], 0
+    for i, p in enumerate(progs(rng, 5)):
+        v = tr(rng, 40, 300)
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), T(v), notes[i]])
+        truth.append(E(y, "unspecified", "", "local", p, "project", v, 1))
+        tot += v
+    s.add([None, "Tổng cộng", None, T(tot), None])
+    return lay3(lid, "'Ghi chú' column with numbers in its text ('Đề án 2 năm, năm 1: 200', 'Tổng mức đầu tư 2.500', "
+                "'Năm 2025 bố trí 150'), neutral KCĐP title", "note_column_numbers", "DM KCDP 2024 BD", [s], truth,
+                prov)
+
+
+def k14_empty_sheets(lid: str) -> Layout:
+    """'Sheet1' and 'Sheet3' empty, the data on 'Sheet2'."""
+    y, prov = 2023, "Quảng Nam"
+    s, truth = _plain_list(lid, y, prov, f"KẾT QUẢ THỰC HIỆN ĐỀ ÁN KHUYẾN CÔNG NĂM {y}", "actual", "executed",
+                           lambda v: T(v), sheet="Sheet2")
+    return lay3(lid, "empty 'Sheet1' and 'Sheet3' around the data on 'Sheet2'", "empty_sheets", "Bao cao KC 2023",
+                [Sheet("Sheet1"), s, Sheet("Sheet3")], truth, prov)
+
+
+def k15_coded_programme_lines(lid: str) -> Layout:
+    """Summary by programme whose lines carry system codes ('CT1. …', 'ND3: …', 'CT5 - …'), counts, KCĐP
+    allocation title."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Lâm Đồng"
+    s = Sheet("Phan bo")
+    agency(s, prov, 4)
+    s.add([f"PHÂN BỔ KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=4)
+    s.add([None] * 3 + ["ĐVT: triệu đồng"])
+    s.add(["TT", "Chương trình", "Số đề án", "Kinh phí"])
+    truth, tot, n_tot = [], 0, 0
+    for i, (p, label) in enumerate(CODED_LINES3):
+        n, v = rng.randrange(1, 6), tr(rng, 100, 900)
+        s.add([i + 1, label, n, T(v)])
+        truth.append(E(y, "plan", "approved", "local", p, "allocation", v, n))
+        tot, n_tot = tot + v, n_tot + n
+    s.add([None, "Tổng cộng", n_tot, T(tot)])
+    return lay3(lid, "summary by programme, lines carrying codes ('CT1. …', 'ND3: …', 'CT5 - …'), counts, 'PHÂN BỔ "
+                "… KHUYẾN CÔNG ĐỊA PHƯƠNG'", "coded_programme_lines", "Phan bo KCDP 2024", [s], truth, prov)
+
+
+def k16_book1_year_in_cell(lid: str) -> Layout:
+    """A file named 'Book1', sheet 'Sheet1', title without a year, the year in one cell 'Năm kế hoạch: 2024'."""
+    y, prov = 2024, "Phú Thọ"
+    s, truth = _plain_list(lid, y, prov, "KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG", "plan", "", lambda v: T(v))
+    s.rows.insert(4, [f"Năm kế hoạch: {y}"])
+    s.merges = [(r + 1 if r >= 5 else r, c1, r2 + 1 if r2 >= 5 else r2, c2) for r, c1, r2, c2 in s.merges]
+    return lay3(lid, "file 'Book1', sheet 'Sheet1', the year only in one cell 'Năm kế hoạch: 2024' under a title "
+                "without a year", "book1_year_in_cell", "Book1", [s], truth, prov)
+
+
+# ----------------------------------------------------------------------------------------- formats
+
+
+def k17_ods_groups(lid: str) -> Layout:
+    """A LibreOffice .ods with Roman groups carrying sums, 'Cộng:' not used, amounts as Vietnamese text, and a
+    'Tổng' check column (KCQG + KCĐP + Đối ứng)."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Nghệ An"
+    s = Sheet("TH 2023")
+    agency(s, prov, 7)
+    s.add([f"TÌNH HÌNH THỰC HIỆN KINH PHÍ KHUYẾN CÔNG NĂM {y}"])
+    s.add([None] * 6 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "KCQG", "KCĐP", "Đối ứng", "Tổng"])
+    truth, grand = [], [0, 0, 0]
+    for g, p in enumerate(progs(rng, 3)):
+        items = []
+        for _ in range(rng.randrange(2, 4)):
+            q = tr(rng, 1000, 1800) if p == "demonstration" else 0
+            items.append((title_of(rng, p), [q, tr(rng, 30, 300), tr(rng, 1000, 3000) if q else 0]))
+        gs = [sum(v[k] for _, v in items) for k in range(3)]
+        s.add([ROMAN[g], vocab_line(p).upper(), None, *[vn_number(T(v)) if v else None for v in gs],
+               vn_number(T(sum(gs)))])
+        for j, (t, v) in enumerate(items):
+            s.add([j + 1, t, pick(rng, BENEFICIARIES), *[vn_number(T(x)) if x else None for x in v],
+                   vn_number(T(sum(v)))])
+            for src, x in zip(("national", "local", "counterpart"), v, strict=True):
+                if x:
+                    truth.append(E(y, "actual", "executed", src, p, "project", x, 1))
+        grand = [a + b for a, b in zip(grand, gs, strict=True)]
+    s.add([None, "TỔNG CỘNG", None, *[vn_number(T(v)) for v in grand], vn_number(T(sum(grand)))])
+    return lay3(lid, ".ods: Roman groups carrying sums, amounts as Vietnamese text ('1.250'), a 'Tổng' check column",
+                "ods_groups_text", "TH KC 2023 NA", [s], truth, prov, fmt="ods")
+
+
+def k18_csv_comma_groups(lid: str) -> Layout:
+    """A ',' CSV in UTF-8 with title lines, Roman groups without sums, 'Cộng' subtotal rows after each group, and
+    amounts quoted as Vietnamese text ('"1.250"')."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Bắc Giang"
+    s = Sheet("csv")
+    s.add([f"UBND TỈNH {prov.upper()}"])
+    s.add([f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG NĂM {y}"])
+    s.add(["", "", "", "ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thực hiện", "Kinh phí KCĐP"])
+    truth, grand = [], 0
+    for g, p in enumerate(progs(rng, 3)):
+        items = [(title_of(rng, p), tr(rng, 900, 1900)) for _ in range(rng.randrange(2, 4))]
+        s.add([ROMAN[g], vocab_line(p), "", ""])
+        for j, (t, v) in enumerate(items):
+            s.add([j + 1, t, pick(rng, BENEFICIARIES), vn_number(T(v))])
+            truth.append(E(y, "plan", "", "local", p, "project", v, 1))
+        gs = sum(v for _, v in items)
+        s.add(["", "Cộng", "", vn_number(T(gs))])
+        grand += gs
+    s.add(["", "Tổng cộng", "", vn_number(T(grand))])
+    return lay3(lid, "',' CSV (UTF-8 BOM) with title lines, Roman groups without sums, 'Cộng' rows, amounts as text "
+                "'1.250' (dot thousands)", "csv_comma_groups_text", "KH KC 2024 BG", [s], truth, prov, fmt="csv")
+
+
+# ----------------------------------------------------------------------------------------- print layouts
+
+
+def k19_title_block_repeated(lid: str) -> Layout:
+    """A list printed over pages and pasted back: the title, '(tiếp theo)', unit line and header repeated after
+    every five projects, with 'Trang 1/3' lines between pages."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Tây Ninh"
+    s = Sheet("In")
+    agency(s, prov, 5)
+    head = ["STT", "Tên đề án", "Đơn vị thụ hưởng", "KCĐP", "Đối ứng"]
+    truth, tot = [], [0, 0]
+    plist = [rng.choice(["training", "demonstration", "products", "information", "consulting"]) for _ in range(12)]
+    for i, p in enumerate(plist):
+        if i % 5 == 0:
+            if i:
+                s.add([None, None, None, None, f"Trang {i // 5}/3"])
+            s.add([f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG NĂM {y}" + (" (tiếp theo)" if i else "")], merge_to=5)
+            s.add([None] * 4 + ["ĐVT: triệu đồng"])
+            s.add(head)
+        d = tr(rng, 30, 300)
+        u = tr(rng, 100, 900) if p == "demonstration" else 0
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), T(d), T(u) if u else None])
+        truth.append(E(y, "plan", "", "local", p, "project", d, 1))
+        if u:
+            truth.append(E(y, "plan", "", "counterpart", p, "project", u, 1))
+        tot = [tot[0] + d, tot[1] + u]
+    s.add([None, "Tổng cộng", None, T(tot[0]), T(tot[1])])
+    s.add([None, None, None, None, "Trang 3/3"])
+    return lay3(lid, "print layout pasted back: title '(tiếp theo)', unit line and header repeated every 5 projects, "
+                "'Trang 1/3' lines", "title_block_repeated", "KH KC 2024 ban in", [s], truth, prov)
+
+
+def k20_page_carry_forward(lid: str) -> Layout:
+    """Per-page subtotals 'Cộng trang' and carried-forward rows 'Trang trước chuyển sang' / 'Chuyển sang trang sau'
+    (never records), a bottom 'Tổng cộng'."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Thái Bình"
+    s = Sheet("Danh sach")
+    agency(s, prov, 4)
+    s.add([f"DANH SÁCH ĐỀ ÁN KHUYẾN CÔNG ĐÃ NGHIỆM THU NĂM {y}"], merge_to=4)
+    s.add([None] * 3 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Cơ sở thụ hưởng", "Kinh phí KCĐP"])
+    truth, run = [], 0
+    for page in range(3):
+        if page:
+            s.add([None, "Trang trước chuyển sang", None, T(run)])
+        page_sum = 0
+        for j in range(4):
+            p = rng.choice(["training", "demonstration", "products", "information", "consulting"])
+            v = tr(rng, 30, 300)
+            s.add([page * 4 + j + 1, title_of(rng, p), pick(rng, BENEFICIARIES), T(v)])
+            truth.append(E(y, "actual", "settled", "local", p, "project", v, 1))
+            page_sum += v
+        run += page_sum
+        s.add([None, "Cộng trang", None, T(page_sum)])
+        if page < 2:
+            s.add([None, "Chuyển sang trang sau", None, T(run)])
+    s.add([None, "Tổng cộng", None, T(run)])
+    return lay3(lid, "per-page 'Cộng trang' and carried-forward rows 'Trang trước chuyển sang' / 'Chuyển sang trang "
+                "sau' (running totals), settled list", "page_carry_forward", "Nghiem thu KC 2023", [s], truth, prov)
+
+
+# ----------------------------------------------------------------------------------------- registry and writing
+
+BUILDERS: tuple[Callable[[str], Layout], ...] = (
+    k01_combined_plan, k02_wide_years_stage_sources, k03_amounts_before_titles, k04_stt_dotted, k05_stt_parens,
+    k06_total_i_plus_ii, k07_titles_start_with_programme, k08_source_group_over_years, k09_trailing_spaces,
+    k10_quote_prefix, k11_literal_apostrophe, k12_excel_dates, k13_note_column_numbers, k14_empty_sheets,
+    k15_coded_programme_lines, k16_book1_year_in_cell, k17_ods_groups, k18_csv_comma_groups,
+    k19_title_block_repeated, k20_page_carry_forward,
+)
+
+
+def all_layouts() -> list[Layout]:
+    """Every layout of the third zoo, ids k01… in builder order."""
+    return [build(f"k{i + 1:02d}") for i, build in enumerate(BUILDERS)]
+
+
+def write_layout(layout: Layout, out: Path) -> Path:
+    """As holdout.write_layout, plus what these layouts need in .xlsx: quotePrefix text cells (``Quoted``), date
+    cells, empty sheets."""
+    if layout.fmt != "xlsx":
+        return holdout.write_layout(layout, out)
+    from openpyxl import Workbook
+
+    path = out / layout.file_name
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in layout.sheets:
+        ws = wb.create_sheet(sheet.name[:31])
+        for r, row in enumerate(sheet.rows, start=1):
+            for col, value in enumerate(row, start=1):
+                if value is None or value == "":
+                    continue
+                cell = ws.cell(row=r, column=col, value=str(value) if isinstance(value, Quoted) else value)
+                if isinstance(value, Quoted):
+                    cell.quotePrefix = True
+                elif isinstance(value, dt.datetime):
+                    cell.number_format = "dd/mm/yyyy"
+        for r1, c1, r2, c2 in sheet.merges:
+            ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    wb.save(path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tests.zoo.holdout3 OUT_DIR``: OUT_DIR/files/* and OUT_DIR/truth.json, for inspection."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m tests.zoo.holdout3 OUT_DIR", file=sys.stderr)
+        return 2
+    out = Path(args[0])
+    (out / "files").mkdir(parents=True, exist_ok=True)
+    layouts = all_layouts()
+    for layout in layouts:
+        write_layout(layout, out / "files")
+    (out / "truth.json").write_text(json.dumps(truth_json(layouts), ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"{len(layouts)} layouts written to {out / 'files'}; truth in {out / 'truth.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
