@@ -58,6 +58,8 @@ NOT_YET: dict[str, str] = {
     "k11": "amounts stored as text with a literal leading apostrophe: the columns are not read as money",
     "k19": "title block and header repeated per printed page: the rows after the first repeat are lost",
     "k20": "'Trang trước chuyển sang' / 'Chuyển sang trang sau' carried-forward rows read as projects",
+    "k31": "'Kinh phí đề nghị hỗ trợ' | 'Kinh phí được phê duyệt' on one line: every row rejected",
+    "k33": "'Giải ngân đến ngày' over a date cell: the disbursed amounts get no year, the date row is rejected",
 }
 
 

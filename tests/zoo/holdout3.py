@@ -600,6 +600,332 @@ def k20_page_carry_forward(lid: str) -> Layout:
                 "sau' (running totals), settled list", "page_carry_forward", "Nghiem thu KC 2023", [s], truth, prov)
 
 
+# ----------------------------------------------------------------------------------------- more shapes
+
+
+def k21_year_number_headers(lid: str) -> Layout:
+    """Year columns headed by bare numbers (2022 | 2023 | 2024 as numeric cells) and a 'Tổng' check column."""
+    rng = random.Random(f"{SEED}-{lid}")
+    prov = "Vĩnh Long"
+    s = Sheet("Ket qua")
+    agency(s, prov, 6)
+    s.add(["KẾT QUẢ THỰC HIỆN KINH PHÍ KHUYẾN CÔNG GIAI ĐOẠN 2022 - 2024"], merge_to=6)
+    s.add([None] * 5 + ["ĐVT: triệu đồng"])
+    s.add(["TT", "Nội dung", 2022, 2023, 2024, "Tổng"])
+    truth, tot = [], [0, 0, 0]
+    for i, p in enumerate(("training", "demonstration", "products", "information")):
+        vals = [tr(rng, 80, 700) for _ in range(3)]
+        s.add([i + 1, vocab_line(p), *[T(v) for v in vals], T(sum(vals))])
+        truth += [E(y, "actual", "executed", "unspecified", p, "allocation", v, None)
+                  for y, v in zip((2022, 2023, 2024), vals, strict=True)]
+        tot = [a + b for a, b in zip(tot, vals, strict=True)]
+    s.add([None, "Cộng", *[T(v) for v in tot], T(sum(tot))])
+    return lay3(lid, "year columns headed by bare numbers (2022 | 2023 | 2024 numeric cells) + 'Tổng' check column, "
+                "programme lines, results title", "year_number_headers", "KQ KC 2022-2024 VL", [s], truth, prov)
+
+
+def k22_comma_grouped_dong(lid: str) -> Layout:
+    """A web system's export in đồng with comma thousands as text ('250,000,000'), header 'Kinh phí (VNĐ)'."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Hà Tĩnh"
+    s = Sheet("Export")
+    agency(s, prov, 4)
+    s.add([f"DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG ĐƯỢC PHÊ DUYỆT NĂM {y}"], merge_to=4)
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí (VNĐ)"])
+    truth, tot = [], 0
+    for i, p in enumerate(progs(rng, 5)):
+        v = tr(rng, 40, 300) + rng.randrange(0, 10) * 100_000
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), f"{v:,}"])
+        truth.append(E(y, "plan", "approved", "local", p, "project", v, 1))
+        tot += v
+    s.add([None, "Tổng cộng", None, f"{tot:,}"])
+    return lay3(lid, "amounts in đồng as comma-grouped text ('250,400,000'), header 'Kinh phí (VNĐ)', KCĐP approved",
+                "comma_grouped_dong", "Export KCDP 2024", [s], truth, prov)
+
+
+def k23_trong_do_group(lid: str) -> Layout:
+    """'Tổng kinh phí' (check) | 'Trong đó' over 'NS Trung ương' | 'NS địa phương' | 'Vốn của doanh nghiệp';
+    estimate title."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2025, "Lâm Đồng"
+    s = Sheet("Uoc TH 2025")
+    agency(s, prov, 7)
+    s.add([f"ƯỚC THỰC HIỆN KINH PHÍ KHUYẾN CÔNG NĂM {y}"], merge_to=7)
+    s.add([None] * 6 + ["ĐVT: triệu đồng"])
+    h = s.add(["STT", "Tên đề án", "Đơn vị thực hiện", "Tổng kinh phí", "Trong đó", None, None])
+    s.add([None, None, None, None, "NS Trung ương", "NS địa phương", "Vốn của doanh nghiệp"])
+    s.merges += [(h, c, h + 1, c) for c in (1, 2, 3, 4)] + [(h, 5, h, 7)]
+    truth, tot = [], [0, 0, 0]
+    for i, p in enumerate(progs(rng, 5)):
+        q = tr(rng, 200, 600) if i in (0, 2) else 0
+        d = tr(rng, 30, 250)
+        u = (q + d) * 3 + tr(rng, 10, 200) if q else 0
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), T(q + d + u), *[T(v) if v else None for v in (q, d, u)]])
+        for src, v in (("national", q), ("local", d), ("counterpart", u)):
+            if v:
+                truth.append(E(y, "actual", "estimated", src, p, "project", v, 1))
+        tot = [a + b for a, b in zip(tot, (q, d, u), strict=True)]
+    s.add([None, "Tổng cộng", None, T(sum(tot)), *[T(v) for v in tot]])
+    return lay3(lid, "'Tổng kinh phí' check | 'Trong đó' group over 'NS Trung ương' | 'NS địa phương' | 'Vốn của doanh "
+                "nghiệp', estimate title", "trong_do_group", "Uoc TH KC 2025", [s], truth, prov)
+
+
+def k24_decimal_stt(lid: str) -> Layout:
+    """Programme lines numbered '1', '2' carrying their sums, projects numbered '1.1', '1.2', '2.1' under them."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Thanh Hóa"
+    s = Sheet("KH")
+    agency(s, prov, 5)
+    s.add([f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Nội dung", "Đơn vị thụ hưởng", "Kinh phí hỗ trợ", "Vốn đối ứng"])
+    items, grand = _grouped(rng, s, progs(rng, 3), lambda g: str(g + 1), lambda j: f"{{g}}.{j + 1}", 2,
+                            lambda p: [tr(rng, 30, 300), tr(rng, 300, 900) if p == "demonstration" else 0],
+                            True, None, lambda p: vocab_line(p))
+    # the '{g}' placeholder is the group's number: fill it in now the rows exist
+    g = 0
+    for row in s.rows:
+        if row and isinstance(row[0], str) and row[0].isdigit():
+            g = int(row[0])
+        elif row and isinstance(row[0], str) and row[0].startswith("{g}"):
+            row[0] = row[0].replace("{g}", str(g))
+    s.add([None, "Tổng cộng", None, T(grand[0]), T(grand[1]) if grand[1] else None])
+    truth = []
+    for p, (d, u) in items:
+        truth.append(E(y, "plan", "", "local", p, "project", d, 1))
+        if u:
+            truth.append(E(y, "plan", "", "counterpart", p, "project", u, 1))
+    return lay3(lid, "programme lines '1', '2' carrying sums, projects '1.1', '1.2', '2.1' (decimal STT)",
+                "decimal_stt", "KH KCDP 2024 TH", [s], truth, prov)
+
+
+def k25_dash_bullets(lid: str) -> Layout:
+    """Projects bulleted '-' in the STT column under Roman groups carrying their sums; 'Tổng số' on top."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Phú Thọ"
+    s = Sheet("TH 2023")
+    agency(s, prov, 4)
+    s.add([f"TÌNH HÌNH THỰC HIỆN KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=4)
+    s.add([None] * 3 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Nội dung", "Đơn vị thực hiện", "Kinh phí"])
+    top = s.add([None, "Tổng số", None, None])
+    items, grand = _grouped(rng, s, progs(rng, 3), lambda g: ROMAN[g], lambda j: "-", 1,
+                            lambda p: [tr(rng, 30, 300)], True, None, lambda p: vocab_line(p))
+    s.rows[top - 1][3] = T(grand[0])
+    truth = [E(y, "actual", "executed", "local", p, "project", v[0], 1) for p, v in items]
+    return lay3(lid, "projects bulleted '-' in the STT column under Roman groups carrying sums, 'Tổng số' on top",
+                "dash_bullets", "TH KCDP 2023 PT", [s], truth, prov)
+
+
+def k26_detail_and_summary_sheets(lid: str) -> Layout:
+    """Sheet 'Chi tiết' (projects) and sheet 'Tổng hợp' (the same money by programme, with counts): both kept,
+    at two grains (project and allocation)."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Quảng Nam"
+    detail = Sheet("Chi tiết")
+    agency(detail, prov, 4)
+    detail.add([f"KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y} - CHI TIẾT"], merge_to=4)
+    detail.add([None] * 3 + ["ĐVT: triệu đồng"])
+    detail.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí"])
+    truth, by_prog, n = [], {}, 0
+    for p in ("training", "demonstration", "information"):
+        for _ in range(rng.randrange(1, 4)):
+            v = tr(rng, 30, 300)
+            n += 1
+            detail.add([n, title_of(rng, p), pick(rng, BENEFICIARIES), T(v)])
+            truth.append(E(y, "plan", "", "local", p, "project", v, 1))
+            c, a = by_prog.get(p, (0, 0))
+            by_prog[p] = (c + 1, a + v)
+    detail.add([None, "Tổng cộng", None, T(sum(a for _, a in by_prog.values()))])
+    summary = Sheet("Tổng hợp")
+    agency(summary, prov, 4)
+    summary.add([f"KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y} - TỔNG HỢP"], merge_to=4)
+    summary.add([None] * 3 + ["ĐVT: triệu đồng"])
+    summary.add(["TT", "Chương trình", "Số đề án", "Kinh phí"])
+    for i, (p, (c, a)) in enumerate(by_prog.items()):
+        summary.add([ROMAN[i], vocab_line(p), c, T(a)])
+        truth.append(E(y, "plan", "", "local", p, "allocation", a, c))
+    summary.add([None, "Tổng cộng", sum(c for c, _ in by_prog.values()), T(sum(a for _, a in by_prog.values()))])
+    return lay3(lid, "two sheets of the same money: 'Chi tiết' (projects) and 'Tổng hợp' (programme lines with counts)",
+                "detail_and_summary_sheets", "KH KCDP 2024 QN", [detail, summary], truth, prov)
+
+
+def k27_unit_per_column(lid: str) -> Layout:
+    """No unit line; the unit in each amount header, different per column: 'KCĐP (triệu đồng)' and 'Vốn đối ứng
+    (đồng)' with whole-đồng numbers."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Bắc Giang"
+    s = Sheet("KH 2024")
+    agency(s, prov, 4)
+    s.add([f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG NĂM {y}"], merge_to=4)
+    s.add(["STT", "Tên đề án", "KCĐP (triệu đồng)", "Vốn đối ứng (đồng)"])
+    truth, tot = [], [0, 0]
+    for i, p in enumerate(progs(rng, 5)):
+        d = tr(rng, 30, 300)
+        u = tr(rng, 100, 900) + rng.randrange(1, 9) * 50_000 if i % 2 == 0 else 0
+        s.add([i + 1, title_of(rng, p), T(d), u or None])
+        truth.append(E(y, "plan", "", "local", p, "project", d, 1))
+        if u:
+            truth.append(E(y, "plan", "", "counterpart", p, "project", u, 1))
+        tot = [tot[0] + d, tot[1] + u]
+    s.add([None, "Tổng cộng", T(tot[0]), tot[1]])
+    return lay3(lid, "no unit line; a different unit per amount header: 'KCĐP (triệu đồng)' | 'Vốn đối ứng (đồng)'",
+                "unit_per_column", "KH KC 2024 BG don vi", [s], truth, prov)
+
+
+def k28_merged_amount_group_project(lid: str) -> Layout:
+    """Group projects ('Đề án nhóm') listing two or three beneficiaries on their own rows, the STT, title and
+    amount cells merged vertically over them: one project each."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Đồng Tháp"
+    s = Sheet("Danh muc")
+    agency(s, prov, 4)
+    s.add([f"KẾT QUẢ THỰC HIỆN ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=4)
+    s.add([None] * 3 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Cơ sở thụ hưởng", "Kinh phí"])
+    truth, tot = [], 0
+    for i, p in enumerate(progs(rng, 4)):
+        v = tr(rng, 40, 300)
+        k = 1 if i % 2 else rng.randrange(2, 4)
+        bens = rng.sample(list(BENEFICIARIES), k)
+        first = s.add([i + 1, ("Đề án nhóm: " if k > 1 else "") + title_of(rng, p), bens[0], T(v)])
+        for b in bens[1:]:
+            s.add([None, None, b, None])
+        if k > 1:
+            s.merges += [(first, c, first + k - 1, c) for c in (1, 2, 4)]
+        truth.append(E(y, "actual", "executed", "local", p, "project", v, 1))
+        tot += v
+    s.add([None, "Tổng cộng", None, T(tot)])
+    return lay3(lid, "group projects: beneficiaries on 2–3 rows, STT / title / amount merged vertically over them",
+                "merged_amount_group_project", "KQ KCDP 2023 DT", [s], truth, prov)
+
+
+def k29_ods_two_sheets(lid: str) -> Layout:
+    """A LibreOffice .ods with two sheets 'KH' and 'TH' (stage only in the sheet names), year in the titles."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Thái Bình"
+    plist = [(title_of(rng, p), p) for p in progs(rng, 4)]
+    sheets, truth = [], []
+    for name, stage, phase in (("KH", "plan", ""), ("TH", "actual", "executed")):
+        s = Sheet(name)
+        agency(s, prov, 4)
+        s.add([f"ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"])
+        s.add([None] * 3 + ["ĐVT: triệu đồng"])
+        s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí"])
+        tot = 0
+        for i, (t, p) in enumerate(plist):
+            v = tr(rng, 30, 300)
+            s.add([i + 1, t, pick(rng, BENEFICIARIES), T(v)])
+            truth.append(E(y, stage, phase, "local", p, "project", v, 1))
+            tot += v
+        s.add([None, "Tổng cộng", None, T(tot)])
+        sheets.append(s)
+    return lay3(lid, ".ods with sheets 'KH' / 'TH' (stage only in the sheet names), neutral KCĐP titles with the year",
+                "ods_two_sheets", "De an KCDP 2023 TB", sheets, truth, prov, fmt="ods")
+
+
+def k30_total_breakdown_on_top(lid: str) -> Layout:
+    """'Tổng số' on top followed by 'Trong đó:' rows '- Kinh phí KCQG', '- Kinh phí KCĐP' (a breakdown of the
+    total, never records), then the project list with a single 'Kinh phí' column and a per-row 'Nguồn' column."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Nghệ An"
+    s = Sheet("KH 2024")
+    agency(s, prov, 5)
+    s.add([f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG NĂM {y}"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Nguồn", "Kinh phí"])
+    rows, truth, by_src = [], [], {"national": 0, "local": 0}
+    for i, p in enumerate(progs(rng, 6)):
+        src = "national" if i in (1, 4) else "local"
+        v = tr(rng, 200, 600) if src == "national" else tr(rng, 30, 250)
+        rows.append([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), "KCQG" if src == "national" else "KCĐP", T(v)])
+        truth.append(E(y, "plan", "", src, p, "project", v, 1))
+        by_src[src] += v
+    s.add([None, "Tổng số", None, None, T(sum(by_src.values()))])
+    s.add([None, "Trong đó:", None, None, None])
+    s.add([None, "- Kinh phí KCQG", None, None, T(by_src["national"])])
+    s.add([None, "- Kinh phí KCĐP", None, None, T(by_src["local"])])
+    for row in rows:
+        s.add(row)
+    return lay3(lid, "'Tổng số' on top with 'Trong đó:' '- Kinh phí KCQG' / '- Kinh phí KCĐP' breakdown rows, then "
+                "projects with a per-row 'Nguồn' column", "total_breakdown_on_top", "KH KC 2024 NA nguon", [s], truth,
+                prov)
+
+
+def k31_requested_and_approved(lid: str) -> Layout:
+    """'Kinh phí đề nghị hỗ trợ' | 'Kinh phí được phê duyệt' on each line: the same money at two phases; the
+    record is the approved one (the final phase), as h09 keeps the adjusted plan."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2025, "Tây Ninh"
+    s = Sheet("Phe duyet")
+    agency(s, prov, 5)
+    s.add([f"DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị đề nghị", "Kinh phí đề nghị hỗ trợ", "Kinh phí được phê duyệt"])
+    truth, tot = [], [0, 0]
+    for i, p in enumerate(progs(rng, 5)):
+        ask = tr(rng, 80, 400)
+        ok = ask - pick(rng, (0, 20, 50)) * TRIEU
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), T(ask), T(ok)])
+        truth.append(E(y, "plan", "approved", "local", p, "project", ok, 1))
+        tot = [tot[0] + ask, tot[1] + ok]
+    s.add([None, "Tổng cộng", None, T(tot[0]), T(tot[1])])
+    return lay3(lid, "'Kinh phí đề nghị hỗ trợ' | 'Kinh phí được phê duyệt' per line (two phases of the same money; "
+                "the approved one is the record), neutral KCĐP title", "requested_and_approved", "DM KCDP 2025 TN", [s],
+                truth, prov)
+
+
+def k32_other_province_in_names(lid: str) -> Layout:
+    """Beneficiaries and places naming other provinces ('Công ty CP Gốm Bát Tràng (Hà Nội)', 'Hội chợ tại TP. Hồ
+    Chí Minh'); the province is the one of the agency lines."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Hà Tĩnh"
+    s = Sheet("KH 2024")
+    agency(s, prov, 5)
+    s.add([f"KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thực hiện", "Địa điểm", "Kinh phí"])
+    rows = (("products", "Tham gia hội chợ hàng công nghiệp nông thôn tiêu biểu khu vực phía Nam",
+             "Trung tâm Khuyến công", "TP. Hồ Chí Minh"),
+            ("training", "Đào tạo nghề gốm cho lao động nông thôn", "Công ty CP Gốm Bát Tràng (Hà Nội)", "Xã Tân Thành"),
+            ("consulting", "Tư vấn thiết kế mẫu mã bao bì sản phẩm", "Công ty TNHH Tư vấn Đà Nẵng", "Xã Minh Tân"),
+            ("information", "Phát hành bản tin khuyến công", "Báo Nghệ An", "Toàn tỉnh"))
+    truth, tot = [], 0
+    for i, (p, t, who, place) in enumerate(rows):
+        v = tr(rng, 30, 300)
+        s.add([i + 1, t, who, place, T(v)])
+        truth.append(E(y, "plan", "", "local", p, "project", v, 1))
+        tot += v
+    s.add([None, "Tổng cộng", None, None, T(tot)])
+    return lay3(lid, "units and places naming other provinces (Hà Nội, TP. Hồ Chí Minh, Đà Nẵng, 'Báo Nghệ An'); "
+                "the province is the agency line's", "other_province_in_names", "KH KCDP 2024 HT", [s], truth, prov)
+
+
+def k33_disbursed_to_date(lid: str) -> Layout:
+    """'Kế hoạch năm 2024' | 'Giải ngân đến ngày' over an Excel date cell (30/06/2024) per line."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Vĩnh Long"
+    s = Sheet("Giai ngan")
+    agency(s, prov, 5)
+    s.add(["TIẾN ĐỘ GIẢI NGÂN KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    h = s.add(["STT", "Tên đề án", "Đơn vị thực hiện", f"Kế hoạch năm {y}", "Giải ngân đến ngày"])
+    s.add([None, None, None, None, dt.datetime(y, 6, 30)])
+    s.merges += [(h, c, h + 1, c) for c in (1, 2, 3, 4)]
+    truth, tot = [], [0, 0]
+    for i, p in enumerate(progs(rng, 5)):
+        plan = tr(rng, 50, 300)
+        paid = plan * pick(rng, (0, 30, 50, 100)) // 100 // TRIEU * TRIEU
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), T(plan), T(paid) if paid else "-"])
+        truth.append(E(y, "plan", "", "local", p, "project", plan, 1))
+        if paid:
+            truth.append(E(y, "actual", "disbursed", "local", p, "project", paid, 1))
+        tot = [tot[0] + plan, tot[1] + paid]
+    s.add([None, "Tổng cộng", None, T(tot[0]), T(tot[1])])
+    return lay3(lid, "'Kế hoạch năm 2024' | 'Giải ngân đến ngày' over an Excel date cell (30/06/2024), KCĐP title "
+                "without a year", "disbursed_to_date", "Giai ngan KCDP VL", [s], truth, prov)
+
+
 # ----------------------------------------------------------------------------------------- registry and writing
 
 BUILDERS: tuple[Callable[[str], Layout], ...] = (
@@ -607,7 +933,10 @@ BUILDERS: tuple[Callable[[str], Layout], ...] = (
     k06_total_i_plus_ii, k07_titles_start_with_programme, k08_source_group_over_years, k09_trailing_spaces,
     k10_quote_prefix, k11_literal_apostrophe, k12_excel_dates, k13_note_column_numbers, k14_empty_sheets,
     k15_coded_programme_lines, k16_book1_year_in_cell, k17_ods_groups, k18_csv_comma_groups,
-    k19_title_block_repeated, k20_page_carry_forward,
+    k19_title_block_repeated, k20_page_carry_forward, k21_year_number_headers, k22_comma_grouped_dong,
+    k23_trong_do_group, k24_decimal_stt, k25_dash_bullets, k26_detail_and_summary_sheets, k27_unit_per_column,
+    k28_merged_amount_group_project, k29_ods_two_sheets, k30_total_breakdown_on_top, k31_requested_and_approved,
+    k32_other_province_in_names, k33_disbursed_to_date,
 )
 
 
