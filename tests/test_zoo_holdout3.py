@@ -60,6 +60,8 @@ NOT_YET: dict[str, str] = {
     "k20": "'Trang trước chuyển sang' / 'Chuyển sang trang sau' carried-forward rows read as projects",
     "k31": "'Kinh phí đề nghị hỗ trợ' | 'Kinh phí được phê duyệt' on one line: every row rejected",
     "k33": "'Giải ngân đến ngày' over a date cell: the disbursed amounts get no year, the date row is rejected",
+    "k39": "no STT column: UPPERCASE programme rows carrying sums are read as projects (money counted twice)",
+    "k40": "the programme only in a per-row 'Nội dung hỗ trợ' column: not read, program ''",
 }
 
 

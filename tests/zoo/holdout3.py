@@ -926,6 +926,237 @@ def k33_disbursed_to_date(lid: str) -> Layout:
                 "without a year", "disbursed_to_date", "Giai ngan KCDP VL", [s], truth, prov)
 
 
+
+def k34_plan_actual_counts_sources(lid: str) -> Layout:
+    """Summary by programme: 'Kế hoạch năm 2024' and 'Thực hiện năm 2024' each over 'Số đề án' | 'KCQG' | 'KCĐP',
+    then 'Tỷ lệ TH/KH (%)'; coded lines ('CT1. …'); a 'Tổng cộng' on top."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Quảng Nam"
+    s = Sheet("KH-TH 2024")
+    agency(s, prov, 9)
+    s.add([f"KẾT QUẢ KHUYẾN CÔNG NĂM {y} SO VỚI KẾ HOẠCH"], merge_to=9)
+    s.add([None] * 8 + ["ĐVT: triệu đồng"])
+    h = s.add(["TT", "Chương trình", f"Kế hoạch năm {y}", None, None, f"Thực hiện năm {y}", None, None,
+               "Tỷ lệ TH/KH (%)"])
+    s.add([None, None, "Số đề án", "KCQG", "KCĐP", "Số đề án", "KCQG", "KCĐP", None])
+    s.merges += [(h, 1, h + 1, 1), (h, 2, h + 1, 2), (h, 3, h, 5), (h, 6, h, 8), (h, 9, h + 1, 9)]
+    lines, truth = [], []
+    for p, label in CODED_LINES3:
+        n_plan = rng.randrange(2, 6)
+        n_act = n_plan - rng.randrange(0, 2)
+        plan = [tr(rng, 300, 900) if p == "demonstration" else 0, tr(rng, 80, 500)]
+        act = [v - pick(rng, (0, 10, 25)) * TRIEU if v else 0 for v in plan]
+        lines.append([label, n_plan, plan, n_act, act])
+        for stage, phase, n, pair in (("plan", "", n_plan, plan), ("actual", "executed", n_act, act)):
+            for src, v in zip(("national", "local"), pair, strict=True):
+                if v:
+                    truth.append(E(y, stage, phase, src, p, "allocation", v, n))
+    sp = [sum(ln[2][k] for ln in lines) for k in (0, 1)]
+    sa = [sum(ln[4][k] for ln in lines) for k in (0, 1)]
+    s.add([None, "Tổng cộng", sum(ln[1] for ln in lines), T(sp[0]), T(sp[1]), sum(ln[3] for ln in lines), T(sa[0]),
+           T(sa[1]), round(100 * sum(sa) / sum(sp), 1)])
+    for i, (label, n_plan, plan, n_act, act) in enumerate(lines):
+        s.add([i + 1, label, n_plan, *[T(v) if v else None for v in plan], n_act, *[T(v) if v else None for v in act],
+               round(100 * sum(act) / sum(plan), 1)])
+    return lay3(lid, "summary: 'Kế hoạch năm 2024' / 'Thực hiện năm 2024' each over Số đề án | KCQG | KCĐP, 'Tỷ lệ TH/KH "
+                "(%)', coded programme lines, total on top", "plan_actual_counts_sources", "KQ so KH 2024 QN", [s],
+                truth, prov)
+
+
+def k35_summary_ab_sources(lid: str) -> Layout:
+    """Summary whose sections are sources ('A. Nguồn khuyến công quốc gia', 'B. Nguồn khuyến công địa phương',
+    carrying their sums and counts), programme lines under each with 'SL đề án' | 'Kinh phí'; 'Tổng cộng (A+B)'."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Bắc Giang"
+    s = Sheet("Tong hop")
+    agency(s, prov, 4)
+    s.add([f"TỔNG HỢP KINH PHÍ KHUYẾN CÔNG ĐÃ THỰC HIỆN NĂM {y}"], merge_to=4)
+    s.add([None] * 3 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Nội dung", "SL đề án", "Kinh phí"])
+    body, truth, grand = [], [], [0, 0]
+    for letter, label, src, plist in (("A", "Nguồn khuyến công quốc gia", "national", ("demonstration", "products")),
+                                      ("B", "Nguồn khuyến công địa phương", "local",
+                                       ("training", "demonstration", "information", "capacity"))):
+        rows, sn, sv = [], 0, 0
+        for i, p in enumerate(plist):
+            n, v = rng.randrange(1, 5), tr(rng, 100, 900) if src == "national" else tr(rng, 50, 400)
+            rows.append([i + 1, vocab_line(p), n, T(v)])
+            truth.append(E(y, "actual", "executed", src, p, "allocation", v, n))
+            sn, sv = sn + n, sv + v
+        body.append([letter, label, sn, T(sv)])
+        body += rows
+        grand = [grand[0] + sn, grand[1] + sv]
+    for row in body:
+        s.add(row)
+    s.add([None, "Tổng cộng (A+B)", grand[0], T(grand[1])])
+    return lay3(lid, "summary with source sections 'A. Nguồn khuyến công quốc gia' / 'B. … địa phương' carrying sums "
+                "and counts, programme lines under each, 'Tổng cộng (A+B)' at the bottom", "summary_ab_sources",
+                "TH KC 2023 BG nguon", [s], truth, prov)
+
+
+def k36_csv_semicolon_ab_sections(lid: str) -> Layout:
+    """';' CSV (UTF-8 BOM) of a project list in A. KCQG / B. KCĐP sections, 'Cộng A' / 'Cộng B' rows after each,
+    'Tổng cộng', one 'Kinh phí' column, amounts as Vietnamese text."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Lâm Đồng"
+    s = Sheet("csv")
+    s.add([f"UBND TỈNH {prov.upper()}", "", "", ""])
+    s.add([f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG NĂM {y}", "", "", ""])
+    s.add(["", "", "", "ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thực hiện", "Kinh phí"])
+    truth, grand = [], 0
+    for letter, label, src, n in (("A", "KHUYẾN CÔNG QUỐC GIA", "national", 2), ("B", "KHUYẾN CÔNG ĐỊA PHƯƠNG", "local", 4)):
+        s.add([letter, label, "", ""])
+        sec = 0
+        for i, p in enumerate(progs(rng, n)):
+            v = tr(rng, 300, 900) if src == "national" else tr(rng, 30, 300)
+            s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), vn_number(T(v))])
+            truth.append(E(y, "plan", "", src, p, "project", v, 1))
+            sec += v
+        s.add(["", f"Cộng {letter}", "", vn_number(T(sec))])
+        grand += sec
+    s.add(["", "Tổng cộng", "", vn_number(T(grand))])
+    return lay3(lid, "';' CSV: A. KCQG / B. KCĐP project sections without sums, 'Cộng A' / 'Cộng B' rows, 'Tổng cộng', "
+                "one 'Kinh phí' column, text amounts", "csv_semicolon_ab_sections", "KH KC 2024 LD", [s], truth, prov,
+                fmt="csv", sep=";")
+
+
+def k37_signing_date_other_year(lid: str) -> Layout:
+    """The place-and-date line at the top right ('Hà Tĩnh, ngày 15 tháng 12 năm 2024') is the signing date; the
+    plan is for the year in the title (2025)."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2025, "Hà Tĩnh"
+    s = Sheet("KH")
+    s.add(["UBND TỈNH HÀ TĨNH", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+    s.add(["SỞ CÔNG THƯƠNG", None, None, "Độc lập - Tự do - Hạnh phúc"])
+    s.add([None, None, None, f"Hà Tĩnh, ngày 15 tháng 12 năm {y - 1}"])
+    s.add([f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=4)
+    s.add([None] * 3 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí"])
+    truth, tot = [], 0
+    for i, p in enumerate(progs(rng, 5)):
+        v = tr(rng, 30, 300)
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), T(v)])
+        truth.append(E(y, "plan", "", "local", p, "project", v, 1))
+        tot += v
+    s.add([None, "Tổng cộng", None, T(tot)])
+    return lay3(lid, "place-and-date line of the previous year at the top right ('…, ngày 15 tháng 12 năm 2024'), plan "
+                "year 2025 in the title", "signing_date_other_year", "KH KCDP 2025 HT", [s], truth, prov)
+
+
+
+def k38_mixed_units_in_cells(lid: str) -> Layout:
+    """One 'Kinh phí' column whose cells carry their own units: '850 triệu', '1,2 tỷ', '95 tr' (no unit line)."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Thanh Hóa"
+    s = Sheet("TH 2023")
+    agency(s, prov, 4)
+    s.add([f"KẾT QUẢ THỰC HIỆN ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=4)
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí"])
+    truth, tot = [], 0
+    for i, p in enumerate(progs(rng, 5)):
+        if i in (1, 3):
+            v = rng.randrange(11, 19) * 100 * TRIEU
+            cell = f"{vn_number(v / 1000 / TRIEU)} tỷ"
+        else:
+            v = tr(rng, 40, 900)
+            cell = f"{vn_number(T(v))} {pick(rng, ('triệu', 'triệu đồng', 'tr'))}"
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), cell])
+        truth.append(E(y, "actual", "executed", "local", p, "project", v, 1))
+        tot += v
+    s.add([None, "Tổng cộng", None, f"{vn_number(T(tot))} triệu"])
+    return lay3(lid, "cells carrying their own units in one column ('850 triệu', '1,2 tỷ', '95 tr'), no unit line",
+                "mixed_units_in_cells", "KQ KCDP 2023 TH", [s], truth, prov)
+
+
+def k39_no_stt_uppercase_groups(lid: str) -> Layout:
+    """No STT column: programme groups are the UPPERCASE rows carrying their sums, projects in normal case."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Phú Thọ"
+    s = Sheet("KH 2024")
+    agency(s, prov, 3)
+    s.add([f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=3)
+    s.add([None, None, "ĐVT: triệu đồng"])
+    s.add(["Nội dung", "Đơn vị thực hiện", "Kinh phí"])
+    body, truth, grand = [], [], 0
+    for p in progs(rng, 3):
+        items = [(title_of(rng, p), tr(rng, 30, 300)) for _ in range(rng.randrange(2, 4))]
+        body.append([vocab_line(p).upper(), None, T(sum(v for _, v in items))])
+        for t_, v in items:
+            body.append([t_, pick(rng, BENEFICIARIES), T(v)])
+            truth.append(E(y, "plan", "", "local", p, "project", v, 1))
+        grand += sum(v for _, v in items)
+    s.add(["TỔNG CỘNG", None, T(grand)])
+    for row in body:
+        s.add(row)
+    return lay3(lid, "no STT column: UPPERCASE programme rows carrying sums, projects in normal case, total on top",
+                "no_stt_uppercase_groups", "KH KCDP 2024 PT", [s], truth, prov)
+
+
+def k40_programme_column(lid: str) -> Layout:
+    """A per-row 'Nội dung hỗ trợ' column naming the programme, neutral project titles ('Đề án số 03/2024 …')."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Vĩnh Long"
+    s = Sheet("DM")
+    agency(s, prov, 5)
+    s.add([f"KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Nội dung hỗ trợ", "Đơn vị thụ hưởng", "Kinh phí"])
+    truth, tot = [], 0
+    for i, p in enumerate(progs(rng, 5)):
+        v = tr(rng, 30, 300)
+        ben = pick(rng, BENEFICIARIES)
+        s.add([i + 1, f"Đề án số {i + 1:02d}/{y} hỗ trợ {ben}", vocab_line(p), ben, T(v)])
+        truth.append(E(y, "plan", "", "local", p, "project", v, 1))
+        tot += v
+    s.add([None, "Tổng cộng", None, None, T(tot)])
+    return lay3(lid, "neutral project titles ('Đề án số 03/2024 hỗ trợ …'), the programme in a per-row 'Nội dung hỗ "
+                "trợ' column", "programme_column", "KH KCDP 2024 VL", [s], truth, prov)
+
+
+def k41_plan_and_adjusted_sheets(lid: str) -> Layout:
+    """Sheets 'KH giao đầu năm' and 'KH điều chỉnh' with the same projects, neutral titles with the year: the
+    approved and the adjusted plan, two records per project."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Đồng Tháp"
+    plist = [(title_of(rng, p), p, tr(rng, 60, 300)) for p in progs(rng, 4)]
+    sheets, truth = [], []
+    for name, phase, delta in (("KH giao đầu năm", "approved", 0), ("KH điều chỉnh", "adjusted", 20)):
+        s = Sheet(name)
+        agency(s, prov, 4)
+        s.add([f"KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=4)
+        s.add([None] * 3 + ["ĐVT: triệu đồng"])
+        s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí"])
+        tot = 0
+        for i, (t_, p, v) in enumerate(plist):
+            v2 = v - delta * TRIEU if i % 2 else v
+            s.add([i + 1, t_, BENEFICIARIES[i], T(v2)])
+            truth.append(E(y, "plan", phase, "local", p, "project", v2, 1))
+            tot += v2
+        s.add([None, "Tổng cộng", None, T(tot)])
+        sheets.append(s)
+    return lay3(lid, "sheets 'KH giao đầu năm' (approved) and 'KH điều chỉnh' (adjusted), same projects, neutral "
+                "titles with the year", "plan_and_adjusted_sheets", "KCDP 2024 DT giao dieu chinh", sheets, truth, prov)
+
+
+def k42_total_label_in_stt(lid: str) -> Layout:
+    """The total row labelled only in the STT column ('Tổng'), its title cell empty; group rows 'I', 'II' without
+    sums."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Nghệ An"
+    s = Sheet("QT 2023")
+    agency(s, prov, 4)
+    s.add([f"QUYẾT TOÁN KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=4)
+    s.add([None] * 3 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thực hiện", "Kinh phí"])
+    items, grand = _grouped(rng, s, progs(rng, 3), lambda g: ROMAN[g], lambda j: j + 1, 1,
+                            lambda p: [tr(rng, 30, 300)], False, None, lambda p: vocab_line(p))
+    s.add(["Tổng", None, None, T(grand[0])])
+    truth = [E(y, "actual", "settled", "local", p, "project", v[0], 1) for p, v in items]
+    return lay3(lid, "total row labelled only in the STT column ('Tổng'), Roman groups without sums",
+                "total_label_in_stt", "QT KCDP 2023 NA", [s], truth, prov)
+
+
 # ----------------------------------------------------------------------------------------- registry and writing
 
 BUILDERS: tuple[Callable[[str], Layout], ...] = (
@@ -936,7 +1167,9 @@ BUILDERS: tuple[Callable[[str], Layout], ...] = (
     k19_title_block_repeated, k20_page_carry_forward, k21_year_number_headers, k22_comma_grouped_dong,
     k23_trong_do_group, k24_decimal_stt, k25_dash_bullets, k26_detail_and_summary_sheets, k27_unit_per_column,
     k28_merged_amount_group_project, k29_ods_two_sheets, k30_total_breakdown_on_top, k31_requested_and_approved,
-    k32_other_province_in_names, k33_disbursed_to_date,
+    k32_other_province_in_names, k33_disbursed_to_date, k34_plan_actual_counts_sources, k35_summary_ab_sources,
+    k36_csv_semicolon_ab_sections, k37_signing_date_other_year, k38_mixed_units_in_cells, k39_no_stt_uppercase_groups,
+    k40_programme_column, k41_plan_and_adjusted_sheets, k42_total_label_in_stt,
 )
 
 
