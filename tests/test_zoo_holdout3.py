@@ -62,6 +62,9 @@ NOT_YET: dict[str, str] = {
     "k33": "'Giải ngân đến ngày' over a date cell: the disbursed amounts get no year, the date row is rejected",
     "k39": "no STT column: UPPERCASE programme rows carrying sums are read as projects (money counted twice)",
     "k40": "the programme only in a per-row 'Nội dung hỗ trợ' column: not read, program ''",
+    "k43": "footnote markers in amount cells ('250 (*)', '85(1)', '120*'): those rows are rejected",
+    "k48": "years as rows: read as projects, the last year taken for a group and lost",
+    "k49": "English snake_case field names: national_fund / local_fund and the year column are not read",
 }
 
 

@@ -1157,6 +1157,161 @@ def k42_total_label_in_stt(lid: str) -> Layout:
                 "total_label_in_stt", "QT KCDP 2023 NA", [s], truth, prov)
 
 
+
+def k43_footnote_markers(lid: str) -> Layout:
+    """Amount cells with footnote markers ('250 (*)', '85(1)', '120*') explained under the table."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Tây Ninh"
+    s = Sheet("KH 2024")
+    agency(s, prov, 4)
+    s.add([f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=4)
+    s.add([None] * 3 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí"])
+    marks = ("{} (*)", "{}(1)", "{}", "{}*", "{} (2)")
+    truth, tot = [], 0
+    for i, p in enumerate(progs(rng, 5)):
+        v = tr(rng, 30, 300)
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), marks[i].format(vn_number(T(v)))])
+        truth.append(E(y, "plan", "", "local", p, "project", v, 1))
+        tot += v
+    s.add([None, "Tổng cộng", None, T(tot)])
+    s.blank()
+    s.add([None, "(*) Đề án chuyển tiếp từ năm 2023."])
+    s.add([None, "(1), (2) Kinh phí tạm tính, chờ thẩm định."])
+    return lay3(lid, "footnote markers in amount cells ('250 (*)', '85(1)', '120*') explained below the table",
+                "footnote_markers", "KH KCDP 2024 TN ghi chu", [s], truth, prov)
+
+
+def k44_estimate_column_header(lid: str) -> Layout:
+    """A neutral list whose one amount column says the phase: 'Dự toán kinh phí (triệu đồng)'."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2025, "Bắc Giang"
+    s = Sheet("DM 2025")
+    agency(s, prov, 4)
+    s.add([f"DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=4)
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Dự toán kinh phí (triệu đồng)"])
+    truth, tot = [], 0
+    for i, p in enumerate(progs(rng, 5)):
+        v = tr(rng, 30, 300)
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), T(v)])
+        truth.append(E(y, "plan", "approved", "local", p, "project", v, 1))
+        tot += v
+    s.add([None, "Tổng cộng", None, T(tot)])
+    return lay3(lid, "neutral KCĐP list, the phase only in the amount header 'Dự toán kinh phí (triệu đồng)'",
+                "estimate_column_header", "DM KCDP 2025 BG", [s], truth, prov)
+
+
+def k45_form_numbering_row(lid: str) -> Layout:
+    """A budget-form numbering row under the header: 'A' | 'B' | 'C' | '1' | '2' | '3' | '4=1+2+3'."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Thái Bình"
+    s = Sheet("Bieu 01")
+    agency(s, prov, 7)
+    s.add([f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG NĂM {y}"], merge_to=7)
+    s.add([None] * 6 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thực hiện", "KCQG", "KCĐP", "Vốn đối ứng", "Tổng cộng"])
+    s.add(["A", "B", "C", "1", "2", "3", "4=1+2+3"])
+    truth, tot = [], [0, 0, 0]
+    for i, p in enumerate(progs(rng, 5)):
+        q = tr(rng, 200, 600) if i in (0, 3) else 0
+        d = tr(rng, 30, 250)
+        u = (q + d) * 3 + tr(rng, 10, 100) if q else 0
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), *[T(v) if v else None for v in (q, d, u)],
+               T(q + d + u)])
+        for src, v in (("national", q), ("local", d), ("counterpart", u)):
+            if v:
+                truth.append(E(y, "plan", "", src, p, "project", v, 1))
+        tot = [a + b for a, b in zip(tot, (q, d, u), strict=True)]
+    s.add([None, "Tổng cộng", None, *[T(v) for v in tot], T(sum(tot))])
+    return lay3(lid, "budget-form numbering row 'A | B | C | 1 | 2 | 3 | 4=1+2+3' under the header, 'Tổng cộng' check "
+                "column", "form_numbering_row", "Bieu 01 KH KC 2024", [s], truth, prov)
+
+
+def k46_excel_table_total_row(lid: str) -> Layout:
+    """An Excel table (ListObject) typed in English Excel: header row with filter buttons, the table's own
+    totals row labelled 'Total'."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2023, "Vĩnh Long"
+    s = Sheet("Table1")
+    agency(s, prov, 4)
+    s.add([f"TÌNH HÌNH THỰC HIỆN KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM {y}"], merge_to=4)
+    s.add([None] * 3 + ["ĐVT: triệu đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thực hiện", "Kinh phí"])
+    truth, tot = [], 0
+    for i, p in enumerate(progs(rng, 5)):
+        v = tr(rng, 30, 300)
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), T(v)])
+        truth.append(E(y, "actual", "executed", "local", p, "project", v, 1))
+        tot += v
+    s.add(["Total", None, None, T(tot)])
+    return lay3(lid, "an Excel table typed in English Excel: the table's totals row labelled 'Total' in the STT column",
+                "excel_table_total_row", "TH KCDP 2023 VL bang", [s], truth, prov)
+
+
+def k47_billion_three_decimals(lid: str) -> Layout:
+    """A project list in tỷ đồng with three decimals as text ('0,250', '1,125'), 'Đơn vị: tỷ đồng'."""
+    rng = random.Random(f"{SEED}-{lid}")
+    y, prov = 2024, "Lâm Đồng"
+    s = Sheet("KH 2024")
+    agency(s, prov, 4)
+    s.add([f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG QUỐC GIA NĂM {y}"], merge_to=4)
+    s.add([None] * 3 + ["Đơn vị: tỷ đồng"])
+    s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Kinh phí KCQG"])
+    truth, tot = [], 0
+    for i, p in enumerate(("demonstration", "demonstration", "products", "training")):
+        v = rng.randrange(60, 140) * 5 * TRIEU if p == "demonstration" else rng.randrange(20, 60) * 5 * TRIEU
+        s.add([i + 1, title_of(rng, p), pick(rng, BENEFICIARIES), f"{v / 1000 / TRIEU:.3f}".replace(".", ",")])
+        truth.append(E(y, "plan", "", "national", p, "project", v, 1))
+        tot += v
+    s.add([None, "Tổng cộng", None, f"{tot / 1000 / TRIEU:.3f}".replace(".", ",")])
+    return lay3(lid, "project amounts in tỷ đồng with three decimals as text ('0,250', '1,125'), KCQG plan",
+                "billion_three_decimals", "KH KCQG 2024 LD ty", [s], truth, prov)
+
+
+
+def k48_year_rows(lid: str) -> Layout:
+    """Years as rows ('Năm 2021' … 'Năm 2025'), sources as columns KCQG | KCĐP | Vốn đối ứng, a 'Tổng giai đoạn'
+    row at the bottom."""
+    rng = random.Random(f"{SEED}-{lid}")
+    prov = "Hà Tĩnh"
+    s = Sheet("Giai doan")
+    agency(s, prov, 5)
+    s.add(["KINH PHÍ KHUYẾN CÔNG ĐÃ THỰC HIỆN GIAI ĐOẠN 2021 - 2025"], merge_to=5)
+    s.add([None] * 4 + ["ĐVT: triệu đồng"])
+    s.add(["TT", "Năm", "KCQG", "KCĐP", "Vốn đối ứng"])
+    truth, tot = [], [0, 0, 0]
+    for i, y in enumerate(range(2021, 2026)):
+        vals = [tr(rng, 500, 2000), tr(rng, 800, 2500), tr(rng, 3000, 9000)]
+        s.add([i + 1, f"Năm {y}", *[T(v) for v in vals]])
+        truth += [E(y, "actual", "executed", src, "", "allocation", v, None)
+                  for src, v in zip(("national", "local", "counterpart"), vals, strict=True)]
+        tot = [a + b for a, b in zip(tot, vals, strict=True)]
+    s.add([None, "Tổng giai đoạn", *[T(v) for v in tot]])
+    return lay3(lid, "years as rows ('Năm 2021' … 'Năm 2025'), sources as columns, 'Tổng giai đoạn' row, results title",
+                "year_rows", "KC 2021-2025 HT theo nam", [s], truth, prov)
+
+
+def k49_csv_english_field_names(lid: str) -> Layout:
+    """A system's raw CSV export with English snake_case field names ('project_name', 'national_fund',
+    'local_fund', 'counterpart_fund', 'year'), amounts in đồng, no title block; stage and province stated nowhere."""
+    rng = random.Random(f"{SEED}-{lid}")
+    s = Sheet("csv")
+    s.add(["id", "project_name", "beneficiary", "year", "national_fund", "local_fund", "counterpart_fund"])
+    truth = []
+    for i, p in enumerate(progs(rng, 5)):
+        y = 2023 + i % 2
+        q = tr(rng, 200, 600) if i in (1, 3) else 0
+        d = tr(rng, 30, 250)
+        u = tr(rng, 100, 900) if i % 2 == 0 else 0
+        s.add([101 + i, title_of(rng, p), pick(rng, BENEFICIARIES), y, q, d, u])
+        for src, v in (("national", q), ("local", d), ("counterpart", u)):
+            if v:
+                truth.append(E(y, "unspecified", "", src, p, "project", v, 1))
+    return lay3(lid, "raw CSV with English snake_case fields (project_name, year, national_fund, local_fund, "
+                "counterpart_fund), amounts in đồng, no title; stage and province stated nowhere",
+                "csv_english_field_names", "export_projects", [s], truth, None, fmt="csv")
+
+
 # ----------------------------------------------------------------------------------------- registry and writing
 
 BUILDERS: tuple[Callable[[str], Layout], ...] = (
@@ -1169,7 +1324,9 @@ BUILDERS: tuple[Callable[[str], Layout], ...] = (
     k28_merged_amount_group_project, k29_ods_two_sheets, k30_total_breakdown_on_top, k31_requested_and_approved,
     k32_other_province_in_names, k33_disbursed_to_date, k34_plan_actual_counts_sources, k35_summary_ab_sources,
     k36_csv_semicolon_ab_sections, k37_signing_date_other_year, k38_mixed_units_in_cells, k39_no_stt_uppercase_groups,
-    k40_programme_column, k41_plan_and_adjusted_sheets, k42_total_label_in_stt,
+    k40_programme_column, k41_plan_and_adjusted_sheets, k42_total_label_in_stt, k43_footnote_markers,
+    k44_estimate_column_header, k45_form_numbering_row, k46_excel_table_total_row, k47_billion_three_decimals,
+    k48_year_rows, k49_csv_english_field_names,
 )
 
 
@@ -1201,6 +1358,13 @@ def write_layout(layout: Layout, out: Path) -> Path:
                     cell.number_format = "dd/mm/yyyy"
         for r1, c1, r2, c2 in sheet.merges:
             ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+        if sheet.name == "Table1":  # an Excel table over header … totals row (k46)
+            from openpyxl.worksheet.table import Table
+
+            head = next(r for r, row in enumerate(sheet.rows, start=1) if row and row[0] == "STT")
+            width = len(sheet.rows[head - 1])
+            ws.add_table(Table(displayName="Table1", ref=f"A{head}:{chr(64 + width)}{len(sheet.rows)}",
+                               totalsRowCount=1))
     wb.save(path)
     return path
 
