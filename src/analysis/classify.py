@@ -388,6 +388,8 @@ class HeaderMeaning:
 def header_words(part: str) -> str:
     """'KinhPhiDuKien' → 'Kinh Phi Du Kien': software exports name columns by property names ('NSĐP' stays)."""
     text = part.strip()
+    if "_" in text and not any(ch.isspace() for ch in text):
+        return text.replace("_", " ")  # 'national_fund', 'ten_de_an': snake_case field names
     if not text or any(ch.isspace() for ch in text):
         return part
     out = [text[0]]

@@ -158,6 +158,7 @@ _TOKEN_RE = re.compile(
     r")"
 )
 
+_FOOTNOTE_RE = re.compile(r"\s*(?:\(\*{1,3}\)|\*{1,3}|\(\d\))$")
 _NO_AMOUNT: frozenset[str] = frozenset(
     {"", "-", "--", "---", "–", "—", "−", "x", "xx", "...", "..", "…", "_", "n/a", "/", "không", "khong", "không có"}
 )
@@ -315,6 +316,10 @@ def _parse_text_impl(raw: str, default_unit: Unit | None, max_vnd: int) -> Parse
         return _error("no number")
     if _DATE_RE.search(folded):
         return _error("date, not an amount")
+    folded = folded.lstrip("'")  # "'1.250": Excel's text prefix typed into the cell
+    marked = _FOOTNOTE_RE.search(folded)
+    if marked and marked.start() > 0 and folded[: marked.start()].strip()[-1:].isdigit():
+        folded = folded[: marked.start()].rstrip()  # '286 (*)', '71(1)', '235*': a footnote marker, not part of it
     toks = _tokenize(folded)
     if not any(kind == "num" for kind, _ in toks):
         words = [tok for kind, tok in toks if kind == "word"]
