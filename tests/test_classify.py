@@ -118,3 +118,9 @@ def test_a_place_name_is_not_a_stage_word() -> None:
     assert classify.detect_stage_phase("KH đã giao") == ("plan", "approved")
     assert classify.detect_stage_phase("Dự toán được giao trong năm") == ("plan", "approved")
     assert classify.names_a_place("H. Phú Giáo") and not classify.names_a_place("Kinh phí giao")
+
+
+def test_a_request_to_settle_is_an_actual_a_registration_a_plan() -> None:
+    assert classify.detect_stage_phase("Tờ trình đề nghị quyết toán kinh phí") == ("actual", "settled")
+    assert classify.detect_stage_phase("Kinh phí đề nghị hỗ trợ") == ("plan", "proposed")
+    assert classify.detect_stage_phase("Đăng ký thực hiện đề án") == ("plan", "proposed")

@@ -249,8 +249,14 @@ def detect_stage_phase(text: str, tokens: bool = False) -> tuple[str, str]:
     found = matcher.earliest(folded)
     if not found:
         return "", ""
-    stage = found[2]
     phases = _phases()
+    if phases.get(found[1]) == "proposed":
+        # 'đề nghị quyết toán' is a request to settle: the wording right after a proposal word says the stage
+        after = folded[found[0] + len(found[1]) :]
+        following = matcher.earliest(after.lstrip())
+        if following and following[0] == 0 and phases.get(following[1]) in ("settled", "disbursed"):
+            found = following  # not 'đăng ký thực hiện' (registering to carry out: still a proposal)
+    stage = found[2]
     phase = phases.get(found[1], "")
     if not phase:
         best: tuple[int, int] | None = None

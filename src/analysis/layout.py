@@ -181,7 +181,8 @@ def find_header(rows: list[list[object]]) -> tuple[int, int] | None:
                 ):
                     break  # 'TỔNG CỘNG' whose amounts are formulas without cached values: data, not header
                 first_text = next((_cell_text(c) for c in cells if not is_blank(c)), "")
-                if (sub_hits >= 1 and not re.match(r"^\d+$", first_text) and not _roman_or_letter(first_text)
+                if (sub_hits >= 1 and not re.match(r"^\d+[.)]?$", first_text)
+                        and not _roman_or_letter(first_text.rstrip(")"))
                         and first_text not in ("-", "+", "*", "•", "–")):
                     last = nxt
                     continue

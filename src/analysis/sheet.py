@@ -193,7 +193,7 @@ _EXACT_FLOAT_WINDOW = {m: (1e-4, 2.0**50 / m) for m in (1_000, 1_000_000, 1_000_
 
 
 _ROMAN_RE = re.compile(r"^(?=[IVXL])(X{0,3})(IX|IV|V?I{0,3})$")
-_ARABIC_RE = re.compile(r"^\d{1,4}\.?$")
+_ARABIC_RE = re.compile(r"^\d{1,4}[.)]?$")  # '1', '1.', '1)'
 _DOTTED_RE = re.compile(r"^\d{1,3}(\.\d{1,3})+\.?$")
 _LETTER_RE = re.compile(r"^[A-H]\.?$")
 _SUBLETTER_RE = re.compile(r"^([a-zđ]\.?|[a-z]\)|[-+*•–])$")
@@ -806,13 +806,17 @@ def _process_table(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None
                 d.kind = "data"
     # --- hierarchy: numbering gives levels; unnumbered labelled rows are groups only when numbered rows follow
     has_arabic = any(d.level == 2.0 for d in data if d.kind == "data")
+    has_numbers = any(d.stt for d in data if d.kind == "data")
     for i, d in enumerate(data):
         if d.kind != "data" or d.level >= 0:
             continue
         nxt = next((e for e in data[i + 1 :] if e.kind == "data"), None)
         groupish = bool(classify.classify_program(d.label) or classify.classify_source(d.label)
-                        or _section_year(d.label) or _DISTRICT_GROUP_RE.match(fold(d.label)))
-        if has_arabic and nxt is not None and nxt.level >= 2.0 and groupish and not d.ctx["beneficiary"]:
+                        or (_section_year(d.label) and not d.amounts) or _DISTRICT_GROUP_RE.match(fold(d.label)))
+        # numbered lines follow, or (no numbering at all) an UPPERCASE programme line over lines in normal case
+        shouting = not has_numbers and d.label.isupper() and nxt is not None and not nxt.label.isupper()
+        if (nxt is not None and groupish and not d.ctx["beneficiary"]
+                and ((has_arabic and nxt.level >= 2.0) or shouting)):
             d.level = 1.5
         else:
             d.level = 9.0
