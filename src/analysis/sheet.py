@@ -327,6 +327,7 @@ def _drop_text_columns(
     for c in amount_cols:
         readable = unreadable = 0
         ci = c.index
+        folded_label = fold(c.label.split(" | ")[-1])
         for row in rows[layout.first_data_row : layout.first_data_row + 300]:
             value = row[ci] if ci < len(row) else None
             t = type(value)
@@ -335,6 +336,8 @@ def _drop_text_columns(
                 continue
             if value is None or (t is str and not value.strip()):
                 continue
+            if t is str and (_PAGE_MARK_RE.match(fold(value)) or fold(value) == folded_label):
+                continue  # 'Trang 1/3', or the header printed again after a page break
             if _is_number(value):
                 readable += 1
                 continue
@@ -705,6 +708,9 @@ def _process_table(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None
             if lead is None:
                 lead = _lead(cells)
             folded_lead = fold(lead)
+            if _PAGE_MARK_RE.match(folded_lead):
+                skip(r, "note")  # 'Trang 1/3' at a page break: the table goes on
+                continue
             if row_kind == "note" or _DATE_LINE_RE.search(folded_lead) or _SIGNATURE_RE.match(folded_lead):
                 in_notes = True
                 skip(r, "note")
@@ -831,7 +837,7 @@ def _process_table(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None
             if d.kind == "total" and not re.search(r"\b([a-h]|[ivx]+|\d+)$", fold(d.label)):
                 stack.clear()
             continue
-        if d.level == 9.0 and not d.amounts and not d.stt and stack and data[stack[-1]].amounts:
+        if d.level == 9.0 and not d.amounts and stack and data[stack[-1]].amounts:
             continue  # a remark line under a project (dates, address): it does not make the project a group
         while stack and data[stack[-1]].level >= d.level:
             stack.pop()
@@ -1200,6 +1206,7 @@ def _lines_are_programmes(data: list[_Row], leaves: list[int], layout: Layout) -
     return named == len(leaves)
 
 
+_PAGE_MARK_RE = re.compile(r"^(?:trang|page)\s*\d+(?:\s*/\s*\d+)?$")
 _NUMBERING_STARTS = frozenset({"(1)", "1", "A", "(A)", "a", "(a)"})
 _SECTION_YEAR_RE = re.compile(r"^(?:nam|nam ngan sach|ke hoach nam|thuc hien nam)?\s*(19[89]\d|20[0-4]\d)$")
 _DISTRICT_GROUP_RE = re.compile(r"^(?:huyen|quan|thi xa|thanh pho|tp\.?|tx\.?)\s+\S")
