@@ -642,6 +642,8 @@ def _process_table(sheet: Sheet, ctx: SheetContext, layout: Layout | None = None
 
     stt_col, title_col = col("stt"), col("title")
     program_col, benef_col, place_col = col("program"), col("beneficiary"), col("place")
+    if program_col is None:
+        program_col = _programme_column(rows, layout, title_col)
     source_col, stage_col, year_col = col("source"), col("stage"), col("year")
     province_col, unit_col = col("province"), col("unit")
     text_cols = [
@@ -1170,6 +1172,19 @@ def _unit_column_states_all(rows: list[list[object]], layout: Layout, unit_col: 
         if detect_unit(cell) is not None:
             seen = True  # else an indicator in người, mô hình …: not money, skipped line by line
     return seen
+
+
+def _programme_column(rows: list[list[object]], layout: Layout, title_col: Column | None) -> Column | None:
+    """A second text column ('Nội dung hỗ trợ' beside 'Tên đề án') whose cells name programmes: the programme of
+    each line, when the titles themselves ('Đề án số 03/2024 hỗ trợ …') name none."""
+    for c in layout.by_role("title"):
+        if c is title_col:
+            continue
+        values = [_text(row[c.index]) for row in rows[layout.first_data_row : layout.first_data_row + 300]
+                  if c.index < len(row) and isinstance(row[c.index], str) and row[c.index].strip()]
+        if len(values) >= 2 and sum(1 for v in values if classify.classify_program(v)) >= 0.6 * len(values):
+            return c
+    return None
 
 
 def _every_cell_states_its_unit(rows: list[list[object]], layout: Layout, amount_cols: list[Column]) -> bool:
