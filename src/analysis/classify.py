@@ -430,7 +430,7 @@ def classify_header_part(part: str) -> HeaderMeaning | None:
 
 
 _TOTAL_REST_RE = re.compile(
-    r"^(?:(?:cong|so|kinh phi|toan tinh|chung|tat ca)(?![a-z])|\(|[+=:]|(?:[a-z]|[ivx]+|\d+)$|(?:nhom|muc|phan|nhom chuong trinh|chuong trinh|ca nam|toan bo|huyen|quan|thi xa|thanh pho|tp|tx|nam|bieu|phu luc|linh vuc|nguon|khoi|dot|quy|dia ban)(?:[\s.]|$))"
+    r"^(?:(?:cong|so|kinh phi|toan tinh|chung|tat ca)(?![a-z])|\(|[+=:]|(?:[a-z]|[ivx]+|\d+)$|(?:nhom|muc|phan|nhom chuong trinh|chuong trinh|ca nam|toan bo|huyen|quan|thi xa|thanh pho|tp|tx|nam|bieu|phu luc|linh vuc|nguon|khoi|dot|quy|dia ban|giai doan|ca giai doan|cac nam)(?:[\s.]|$))"
 )
 
 

@@ -1212,6 +1212,8 @@ def _lines_are_programmes(data: list[_Row], leaves: list[int], layout: Layout) -
     they are not single projects (n_projects unknown unless a count column says it)."""
     if not leaves or any(layout.first(role) for role in ("beneficiary", "place", "executor")):
         return False
+    if layout.first("title") is None and layout.first("program") is None and layout.first("year") is not None:
+        return True  # 'Năm | KCQG | KCĐP': one line per year, each the year's total
     title = layout.first("title") or layout.first("program")
     if title is None or _PROJECT_TITLE_RE.search(fold(title.label)):
         return False
