@@ -8,15 +8,13 @@ warnings / WRONG, and for each wrong layout the first difference.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 from zoo.holdout import all_layouts, write_layout
-from zoo.judge import EXACT, WRONG, Verdict, judge, table_text
-
-from analysis.ingest import ingest
+from zoo.judge import EXACT, WRONG, Verdict, judge
+from zoo.run import judge_folder
 
 LAYOUTS = all_layouts()
 
@@ -32,22 +30,7 @@ def test_holdout_has_thirty_distinct_layouts() -> None:
 @pytest.fixture(scope="module")
 def holdout_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]:
     """Write every layout into one folder, ingest it once, judge each file."""
-    folder = tmp_path_factory.mktemp("holdout") / "raw"
-    folder.mkdir()
-    for lay in LAYOUTS:
-        write_layout(lay, folder)
-    result = ingest([folder], out_dir=folder.parent / "out", jobs=0, cache=False, write=False, progress=False)
-    table, rejects = result.table, result.rejects
-    reports: dict[str, dict[str, Any]] = {Path(f["path"]).name: f for f in result.report["files"]}
-    names = table["source_file"].map(lambda p: Path(p).name)
-    rej_names = rejects["source_file"].map(lambda p: Path(str(p)).name) if len(rejects) else None
-    verdicts = {}
-    for lay in LAYOUTS:
-        mine = table[(names == lay.file_name).to_numpy()]
-        rej = rejects[(rej_names == lay.file_name).to_numpy()] if rej_names is not None else rejects
-        verdicts[lay.id] = judge(lay, mine, rej, reports.get(lay.file_name))
-    print("\n" + table_text(list(verdicts.values())))
-    return verdicts
+    return judge_folder(LAYOUTS, write_layout, tmp_path_factory.mktemp("holdout") / "raw")
 
 
 # Files the reader refuses on purpose, with a message that says how to convert them (XML Spreadsheet 2003 and

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import random
-import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -1603,19 +1601,9 @@ def write_layout(layout: Layout, out: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m tests.zoo.holdout OUT_DIR``: OUT_DIR/files/* and OUT_DIR/truth.json, for inspection."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m tests.zoo.holdout OUT_DIR", file=sys.stderr)
-        return 2
-    out = Path(args[0])
-    (out / "files").mkdir(parents=True, exist_ok=True)
-    layouts = all_layouts()
-    for layout in layouts:
-        write_layout(layout, out / "files")
-    (out / "truth.json").write_text(json.dumps(truth_json(layouts), ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"{len(layouts)} layouts written to {out / 'files'}; truth in {out / 'truth.json'}")
-    return 0
+    from .run import write_zoo
+
+    return write_zoo("holdout", all_layouts(), write_layout, truth_json, argv)
 
 
 if __name__ == "__main__":
