@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
@@ -19,8 +18,7 @@ import yaml
 from zoo.generate import all_layouts, write_layout
 from zoo.judge import EXACT, WRONG, Verdict, context_overrides, judge, table_text
 from zoo.parts import UNITS, Layout
-
-from analysis.ingest import ingest
+from zoo.run import judge_read
 
 LAYOUTS = all_layouts()
 
@@ -34,20 +32,7 @@ def test_zoo_has_sixty_distinct_layouts() -> None:
 
 def _read(folder: Path, ignore: dict[str, set[str]] | None = None) -> dict[str, Verdict]:
     """One ingest call over the folder, one verdict per layout."""
-    result = ingest([folder], out_dir=folder.parent / f"{folder.name}-out", jobs=0, cache=False, write=False,
-                    progress=False)
-    table, rejects = result.table, result.rejects
-    # labels are relative to the folder's parent ("raw/<file>"): match on the file name
-    reports: dict[str, dict[str, Any]] = {Path(f["path"]).name: f for f in result.report["files"]}
-    names = table["source_file"].map(lambda p: Path(p).name)
-    rej_names = rejects["source_file"].map(lambda p: Path(str(p)).name) if len(rejects) else None
-    verdicts = {}
-    for lay in LAYOUTS:
-        mine = table[(names == lay.file_name).to_numpy()]
-        rej = rejects[(rej_names == lay.file_name).to_numpy()] if rej_names is not None else rejects
-        skip = (ignore or {}).get(lay.id, set())
-        verdicts[lay.id] = judge(lay, mine, rej, reports.get(lay.file_name), skip)
-    return verdicts
+    return judge_read(LAYOUTS, folder, ignore)
 
 
 def _printed_numbers(lay: Layout) -> set[float]:

@@ -22,8 +22,17 @@ def judge_folder(layouts: Sequence[Layout], write: Callable[[Layout, Path], Path
     folder.mkdir(parents=True, exist_ok=True)
     for lay in layouts:
         write(lay, folder)
-    result = ingest([folder], out_dir=folder.parent / "out", jobs=0, cache=False, write=False, progress=False)
+    verdicts = judge_read(layouts, folder)
+    print("\n" + table_text(list(verdicts.values())))
+    return verdicts
+
+
+def judge_read(layouts: Sequence[Layout], folder: Path, ignore: dict[str, set[str]] | None = None) -> dict[str, Verdict]:
+    """One ingest call over ``folder``, one verdict per layout (``ignore``: fields left out, per layout id)."""
+    result = ingest([folder], out_dir=folder.parent / f"{folder.name}-out", jobs=0, cache=False, write=False,
+                    progress=False)
     table, rejects = result.table, result.rejects
+    # labels are relative to the folder's parent ("raw/<file>"): match on the file name
     reports: dict[str, dict[str, Any]] = {Path(f["path"]).name: f for f in result.report["files"]}
     names = table["source_file"].map(lambda p: Path(p).name)
     rej_names = rejects["source_file"].map(lambda p: Path(str(p)).name) if len(rejects) else None
@@ -31,8 +40,7 @@ def judge_folder(layouts: Sequence[Layout], write: Callable[[Layout, Path], Path
     for lay in layouts:
         mine = table[(names == lay.file_name).to_numpy()]
         rej = rejects[(rej_names == lay.file_name).to_numpy()] if rej_names is not None else rejects
-        verdicts[lay.id] = judge(lay, mine, rej, reports.get(lay.file_name))
-    print("\n" + table_text(list(verdicts.values())))
+        verdicts[lay.id] = judge(lay, mine, rej, reports.get(lay.file_name), (ignore or {}).get(lay.id, set()))
     return verdicts
 
 
