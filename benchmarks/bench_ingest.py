@@ -135,8 +135,8 @@ def _stub_out_cleaning(scan: bool) -> None:
     """Diagnostic only (--floor): replace the row walk by a no-op, and with scan=False the pre-parse safety
     scan too, to measure what ingest costs before any cleaning. The workers are forked from this process,
     so they inherit the stubs. Never a product path: the run yields no records."""
-    import analysis.readers as readers
-    import analysis.sheet as sheet
+    import analysis.ingest.readers as readers
+    import analysis.ingest.sheet as sheet
 
     def no_walk(sh: Any, ctx: Any, layout: Any = None) -> Any:
         report = {"sheet": sh.name, "rows_read": len(sh.rows), "records": 0, "rejected": 0, "skipped": {},
@@ -490,21 +490,21 @@ def timeline_ingest(corpus: Path, work: Path, jobs: int) -> str:
 
 # Functions whose cumulative time tells where ingest spends it: (label, file name, function name).
 PHASES = (
-    ("process_file: one workbook, in a worker (sum over files)", "ingest.py", "process_file"),
+    ("process_file: one workbook, in a worker (sum over files)", "__init__.py", "process_file"),
     ("  readers.read_workbook: bytes → cells (incl. safety prescan)", "readers.py", "read_workbook"),
-    ("  sheet.sheet_layout: find header, unit, columns", "sheet.py", "sheet_layout"),
-    ("  sheet.process_sheet: rows → records, reconciliation", "sheet.py", "process_sheet"),
+    ("  sheet.sheet_layout: find header, unit, columns", "__init__.py", "sheet_layout"),
+    ("  sheet.process_sheet: rows → records, reconciliation", "__init__.py", "process_sheet"),
     ("    numbers.parse_amount: cell → exact đồng", "numbers.py", "parse_amount"),
-    ("_combine + enforce_types: concat all files", "ingest.py", "_combine"),
-    ("_flag_duplicates: same project line in two files", "ingest.py", "_flag_duplicates"),
+    ("_combine + enforce_types: concat all files", "__init__.py", "_combine"),
+    ("_flag_duplicates: same project line in two files", "__init__.py", "_flag_duplicates"),
     ("schema.validate (pandera)", "schema.py", "validate"),
-    ("_build_report", "ingest.py", "_build_report"),
-    ("write_outputs: parquet, csv, xlsx, rejects, report json/html", "ingest.py", "write_outputs"),
-    ("_Outputs.close: wait for the writer threads, rename into place", "ingest.py", "close"),
+    ("_build_report", "__init__.py", "_build_report"),
+    ("write_outputs: parquet, csv, xlsx, rejects, report json/html", "__init__.py", "write_outputs"),
+    ("_Outputs.close: wait for the writer threads, rename into place", "__init__.py", "close"),
     ("  safe_export.write_csv (funding.csv + rejects.csv)", "safe_export.py", "write_csv"),
     ("    safe_export.neutralise_frame (formula-injection guard)", "safe_export.py", "neutralise_frame"),
     ("  DataFrame.to_parquet", "frame.py", "to_parquet"),
-    ("  report_ingest.render_ingest_report (HTML)", "report_ingest.py", "render_ingest_report"),
+    ("  report_page.render_ingest_report (HTML)", "report_page.py", "render_ingest_report"),
     ("  safe_export.write_xlsx (funding.xlsx, small tables only)", "safe_export.py", "write_xlsx"),
 )
 

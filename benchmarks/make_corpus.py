@@ -392,7 +392,7 @@ class SheetOut:
 
 def _col(index: int) -> str:
     """Excel column letters, as the package names them in messages."""
-    from analysis.layout import column_letter
+    from analysis.ingest.layout import column_letter
 
     return column_letter(index)
 

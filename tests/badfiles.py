@@ -6,7 +6,7 @@ directory at test time. ``python tests/badfiles.py tests/data/bad`` refreshes th
 are committed for people who want to try them by hand.
 
 Expectations are ``("refused", code)`` or ``("read", check)`` where ``check`` is the number of sheets or a
-predicate over the :class:`~analysis.readers.Workbook`.
+predicate over the :class:`~analysis.ingest.readers.Workbook`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import classify
+from analysis.ingest import classify
 
 
 @pytest.mark.parametrize(

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import readers
-from analysis.numbers import UNITS, parse_amount
-from analysis.sheet import _memo_amount
+from analysis.ingest import readers
+from analysis.ingest.numbers import UNITS, parse_amount
+from analysis.ingest.sheet import _memo_amount
 from analysis.text import fold
 
 

@@ -7,9 +7,9 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.layout import find_layout
-from analysis.readers import Sheet
-from analysis.sheet import SheetContext, process_sheet
+from analysis.ingest.layout import find_layout
+from analysis.ingest.readers import Sheet
+from analysis.ingest.sheet import SheetContext, process_sheet
 
 WORDS = ["STT", "Tên đề án", "Kinh phí", "KCQG", "KCĐP", "Đối ứng", "Tổng cộng", "Cộng", "I", "II", "A", "1",
          "1.1", "-", "ĐVT: triệu đồng", "Kế hoạch năm 2017", "Thực hiện", "Số đề án", "Ghi chú", "GIÁM ĐỐC",

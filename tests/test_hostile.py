@@ -17,10 +17,16 @@ import python_calamine  # noqa: F401
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import readers
 from analysis.config import Limits
 from analysis.errors import FileRefused
-from analysis.readers import Workbook, apply_memory_limit, read_workbook, read_workbook_guarded, sniff_format
+from analysis.ingest import readers
+from analysis.ingest.readers import (
+    Workbook,
+    apply_memory_limit,
+    read_workbook,
+    read_workbook_guarded,
+    sniff_format,
+)
 
 COMMITTED = Path(__file__).parent / "data" / "bad"
 # What a message must never show an analyst: Python internals.

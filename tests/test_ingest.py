@@ -241,7 +241,7 @@ def test_bundled_samples_step_aside_when_own_files_are_present(tmp_path: Path) -
 def test_interrupted_write_leaves_previous_outputs_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import hashlib
 
-    import analysis.report_ingest
+    import analysis.ingest.report_page
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -254,7 +254,7 @@ def test_interrupted_write_leaves_previous_outputs_intact(tmp_path: Path, monkey
     def boom(report: dict) -> str:
         raise KeyboardInterrupt  # … and the run is interrupted while writing
 
-    monkeypatch.setattr(analysis.report_ingest, "render_ingest_report", boom)
+    monkeypatch.setattr(analysis.ingest.report_page, "render_ingest_report", boom)
     with pytest.raises(KeyboardInterrupt):
         ingest([raw], out_dir=out, jobs=0, cache=False)
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir() if p.is_file()}

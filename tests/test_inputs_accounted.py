@@ -143,7 +143,7 @@ def test_same_named_sheets_are_each_read(tmp_path: Path) -> None:
 
 
 def test_unique_sheet_labels_are_stable() -> None:
-    from analysis.readers import unique_sheet_labels
+    from analysis.ingest.readers import unique_sheet_labels
 
     assert unique_sheet_labels(["Sheet", "Sheet", "Sheet (2)", "A", "a"]) == [
         "Sheet", "Sheet (3)", "Sheet (2)", "A", "a (2)"]
@@ -229,7 +229,7 @@ def test_hashing_is_bounded_in_time_and_size(tmp_path: Path, monkeypatch: pytest
 
 
 def test_same_named_tables_of_an_ods_are_each_read(tmp_path: Path) -> None:
-    from analysis.readers import read_workbook
+    from analysis.ingest.readers import read_workbook
 
     sample = next((Path(__file__).resolve().parents[1] / "data" / "raw" / "samples").rglob("*.ods"))
     raw = tmp_path / "dup.ods"
@@ -255,7 +255,7 @@ def test_same_named_sheets_of_an_xls_are_each_read(tmp_path: Path) -> None:
 
     import xlwt
 
-    from analysis.readers import read_workbook
+    from analysis.ingest.readers import read_workbook
 
     book = xlwt.Workbook()
     head = [["KẾ HOẠCH KHUYẾN CÔNG NĂM 2020 TỈNH BÌNH DƯƠNG"], ["ĐVT: triệu đồng"], ["STT", "Tên đề án", "KCĐP"]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.layout import column_letter, find_layout
+from analysis.ingest.layout import column_letter, find_layout
 
 
 def test_two_row_header_with_merged_group_and_unit_row() -> None:

@@ -1,4 +1,4 @@
-"""Tests for analysis.numbers: Vietnamese numbers and units → exact integer đồng, with flags.
+"""Tests for analysis.ingest.numbers: Vietnamese numbers and units → exact integer đồng, with flags.
 
 Why so many: this is "the main trap" of docs/domain.md — every wrong reading here silently scales an
 amount by 1 000. Cases come from domain.md, data/raw/published/published_figures.csv and the brief.
@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import config
-from analysis.numbers import (
+from analysis.ingest.numbers import (
     UNITS,
     ParsedAmount,
     Unit,

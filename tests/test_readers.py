@@ -15,10 +15,10 @@ import badfiles
 import openpyxl
 import pytest
 
-from analysis import readers
 from analysis.config import Limits
 from analysis.errors import MESSAGES_CSV, FileRefused, InputError, KhuyenCongError
-from analysis.readers import Sheet, Workbook, read_workbook, sniff_format
+from analysis.ingest import readers
+from analysis.ingest.readers import Sheet, Workbook, read_workbook, sniff_format
 
 
 def _xlsx(path: Path, build) -> Path:

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from analysis.numbers import UNITS, parse_amount, parse_count
-from analysis.report_ingest import message_vi, reason_vi, render_ingest_report, warning_vi
+from analysis.ingest.numbers import UNITS, parse_amount, parse_count
+from analysis.ingest.report_page import message_vi, reason_vi, render_ingest_report, warning_vi
 
 
 def test_warnings_are_translated() -> None:

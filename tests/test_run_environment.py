@@ -14,7 +14,7 @@ import ingest_fixtures as fx
 import pytest
 
 import analysis.ingest
-import analysis.readers
+import analysis.ingest.readers
 import analysis.safe_export
 from analysis import outputs
 from analysis.errors import FileRefused, OutputError, OverridesError
@@ -143,19 +143,19 @@ def test_rust_panic_text_is_captured_not_printed(tmp_path: Path, monkeypatch: py
         os.write(2, panic)  # native code writes to the file descriptor, not to sys.stderr
         raise PanicException("index out of bounds")
 
-    monkeypatch.setattr(analysis.readers, "_read_calamine", read_calamine)
+    monkeypatch.setattr(analysis.ingest.readers, "_read_calamine", read_calamine)
     result = ingest([raw], out_dir=tmp_path / "out", jobs=0, cache=False)
     err = capfd.readouterr().err
     assert "panicked" not in err and "backtrace" not in err
     [entry] = result.report["files"]
     assert entry["code"] == "corrupt" and "bị hỏng" in entry["message"]
     with pytest.raises(FileRefused) as caught:
-        analysis.readers.read_workbook(next(raw.iterdir()))
+        analysis.ingest.readers.read_workbook(next(raw.iterdir()))
     assert "panicked at src/cfb.rs:349:34" in caught.value.detail  # kept for the report and --debug
     capfd.readouterr()
     monkeypatch.setenv("KHUYENCONG_DEBUG", "1")
     with pytest.raises(FileRefused):
-        analysis.readers.read_workbook(next(raw.iterdir()))
+        analysis.ingest.readers.read_workbook(next(raw.iterdir()))
     assert "panicked at src/cfb.rs:349:34" in capfd.readouterr().err  # --debug shows it
 
 

@@ -223,7 +223,7 @@ def test_totals_that_do_not_match_mark_the_sheet_unconfirmed(tmp_path: Path) -> 
 
 
 def test_when_title_and_names_disagree_the_report_says_which_won(tmp_path: Path) -> None:
-    from analysis.report_ingest import render_ingest_report
+    from analysis.ingest.report_page import render_ingest_report
 
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -75,7 +75,7 @@ def _ingest(args: argparse.Namespace) -> int:
         progress=None,
         lang=args.lang,
     )
-    from .report_ingest import console_lines
+    from .ingest.report_page import console_lines
 
     for line in console_lines(result.report, args.lang, verbose=args.verbose):
         print(line, file=sys.stderr)

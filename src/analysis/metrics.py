@@ -796,7 +796,7 @@ def compare_provinces(
 def _printed_tolerance(value_as_printed: str, unit_as_printed: str) -> int:
     """Half a unit of the last digit a figure was printed with ('3.918' triệu → 500 000 đồng; '2,52' tỷ →
     5 000 000 đồng), so a rounded published figure still matches the exact sum of the rows. 0 when unknown."""
-    from analysis.numbers import detect_unit
+    from analysis.ingest.numbers import detect_unit
 
     unit = detect_unit(unit_as_printed or "")
     if unit is None:

@@ -242,7 +242,7 @@ def ingest_overview(data_dir: str | os.PathLike[str] | None = None, lang: str = 
     reconciled_failed, warnings. Warnings are stored in English (stable for tools); ``lang="vi"`` says them
     in Vietnamese (vocab/warnings.csv), as the ingest report page does.
     """
-    from .report_ingest import warning_vi
+    from .ingest.report_page import warning_vi
 
     say = warning_vi if lang == "vi" else str
     rows = []
@@ -322,7 +322,7 @@ def rejects(data_dir: str | os.PathLike[str] | None = None, lang: str = "vi") ->
     if "source_row" in out:
         out["source_row"] = pd.to_numeric(out["source_row"], errors="coerce").astype("Int64")
     if lang == "vi" and "reason" in out:
-        from .report_ingest import reason_vi
+        from .ingest.report_page import reason_vi
 
         out["reason"] = out["reason"].map(reason_vi)
     return out

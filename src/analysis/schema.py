@@ -8,7 +8,6 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from .classify import program_codes
 from .columns import (
     COLUMNS,
     FUNDING_SOURCES,
@@ -20,6 +19,7 @@ from .columns import (
     STAGES,
     STRING_COLUMNS,
 )
+from .ingest.classify import program_codes
 
 __all__ = [
     "COLUMNS",

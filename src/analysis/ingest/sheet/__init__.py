@@ -15,9 +15,11 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
 
-from . import classify, config
-from .columns import COLUMNS, CONTEXT_FLAGS, PHASE_PREFERENCE, UNCONFIRMED
-from .layout import (
+from ... import config
+from ...columns import COLUMNS, CONTEXT_FLAGS, PHASE_PREFERENCE, UNCONFIRMED
+from ...text import fold, is_blank, nfc
+from .. import classify
+from ..layout import (
     Column,
     Layout,
     column_letter,
@@ -26,10 +28,9 @@ from .layout import (
     next_table_start,
     side_by_side_split,
 )
-from .notices import notice
-from .numbers import UNITS, ParsedAmount, Unit, detect_unit, parse_amount, parse_count
-from .readers import Sheet
-from .text import fold, is_blank, nfc
+from ..notices import notice
+from ..numbers import UNITS, ParsedAmount, Unit, detect_unit, parse_amount, parse_count
+from ..readers import Sheet
 
 RECORD_COLUMNS = list(COLUMNS)  # the tidy table contract (schema.py) — one list, one place
 
@@ -371,7 +372,7 @@ def _apply_column_map(layout: Layout, column_map: dict[str, str]) -> None:
 
 
 def _layout_from_override(rows: list[list[object]], ctx: SheetContext, merged: list) -> Layout | None:
-    from .layout import _header_grid, build_columns
+    from ..layout import _header_grid, build_columns
 
     first, last = ctx.header_rows[0] - 1, ctx.header_rows[-1] - 1
     if first < 0 or last >= len(rows):

@@ -38,8 +38,8 @@ from xml.sax.handler import ContentHandler
 import defusedxml.ElementTree as SafeET
 import defusedxml.sax as safe_sax
 
-from .config import Limits
-from .errors import FileRefused, printable
+from ...config import Limits
+from ...errors import FileRefused, printable
 
 __all__ = [
     "Sheet",

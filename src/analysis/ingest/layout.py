@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..text import fold, is_blank, nfc
 from . import classify
 from .numbers import Unit, detect_unit
-from .text import fold, is_blank, nfc
 
 # How far down a title block can reach before we give up looking for a header.
 MAX_HEADER_SCAN_ROWS = 60

@@ -7,15 +7,13 @@ pattern wins, ties broken by file order — so the result is deterministic.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import pairwise
-from pathlib import Path
 
-from . import config
-from .text import fold, nfc
+from .. import vocab
+from ..text import fold, nfc
 
 _BOUNDARY = r"(?<![a-z0-9]){}(?![a-z0-9])"
 
@@ -62,19 +60,8 @@ class Matcher:
         return None if best is None else (best[0], best[2], best[3])
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [{k: (v or "") for k, v in row.items()} for row in csv.DictReader(handle)]
-
-
-def vocab_rows(name: str) -> list[dict[str, str]]:
-    """Rows of ``vocab/<name>.csv``."""
-    return _read_csv(config.VOCAB_DIR / f"{name}.csv")
-
-
-def reference_rows(name: str) -> list[dict[str, str]]:
-    """Rows of ``reference/<name>.csv``."""
-    return _read_csv(config.REFERENCE_DIR / f"{name}.csv")
+vocab_rows = vocab.rows  # the one loader (analysis.vocab); kept under the names the ingest modules use
+reference_rows = vocab.reference_rows
 
 
 @cache

@@ -17,9 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import config
-from .errors import OverridesError
-from .text import fold
+from .. import config
+from ..errors import OverridesError
+from ..text import fold
 
 STAGES = ("plan", "actual")
 FUNDING_SOURCES = ("national", "local", "counterpart", "other", "unspecified")

@@ -29,15 +29,16 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, classify, config
-from . import outputs as _out
-from .errors import FileRefused, InputError, KhuyenCongError, OutputError, printable
-from .text import fold, nfc
+from .. import __version__, config
+from .. import outputs as _out
+from ..errors import FileRefused, InputError, KhuyenCongError, OutputError, printable
+from ..text import fold, nfc
+from . import classify
 
 if TYPE_CHECKING:
     import pandas as pd
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 @dataclass
@@ -58,7 +59,7 @@ def _arrow() -> Any:
 def _records_schema() -> Any:
     """Arrow types of the tidy-table columns as the sheet walker produces them (schema.py casts the rest)."""
     pa = _arrow()
-    from .columns import COLUMNS
+    from ..columns import COLUMNS
 
     ints = {"year", "amount_vnd", "n_projects", "source_row"}
     return pa.schema([(name, pa.int64() if name in ints else pa.string()) for name in COLUMNS])
@@ -187,7 +188,7 @@ class IngestResult:
 
     def notice_lines(self, lang: str = "vi") -> list[str]:
         """The notices in ``lang``, one sentence each."""
-        from .errors import render
+        from ..errors import render
 
         return [render(code, lang, **fields) for code, fields in self.notices]
 
@@ -412,7 +413,7 @@ def _label(path: Path, root: Path) -> str:
 def load_overrides(path: Path, root: Path) -> dict[str, Any]:
     """Merge ``khuyencong.yaml`` entries that match this file, from the raw root down to its folder.
 
-    Each yaml is validated as a whole (:mod:`analysis.overrides`): a yaml that does not follow the schema
+    Each yaml is validated as a whole (:mod:`analysis.ingest.overrides`): a yaml that does not follow the schema
     raises :class:`~analysis.errors.OverridesError` naming every problem, before any file is read.
     """
     from .overrides import for_file
@@ -515,11 +516,9 @@ def _hash_files(items: list[tuple[Path, str]], limits: config.Limits) -> list[st
 def _code_fingerprint() -> str:
     """Changes whenever the package or its vocabulary changes, so stale caches are never used."""
     digest = hashlib.sha256(f"{__version__}:{CACHE_FORMAT}".encode())
-    package = Path(__file__).resolve().parent
-    for sub in sorted(
-        [*package.glob("*.py"), *package.glob("vocab/*.csv"), *package.glob("reference/*.csv")]
-    ):
-        digest.update(sub.name.encode())
+    package = Path(__file__).resolve().parents[1]  # the whole analysis package, subfolders included
+    for sub in sorted([*package.rglob("*.py"), *package.rglob("*.csv")]):
+        digest.update(sub.relative_to(package).as_posix().encode())
         digest.update(sub.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -878,10 +877,11 @@ def _warm_up() -> None:
 
         for name in ("pandas", "pyarrow.csv", "pyarrow.parquet"):  # the table and the writers of its files
             importlib.import_module(name)
-        from . import report_ingest, schema
+        from .. import schema
+        from . import report_page
 
         schema.validate(schema.empty_table())  # pandera sets up its backends on the first validation
-        report_ingest.template()
+        report_page.template()
     except Exception:  # the serial tail imports them again and reports any real error
         pass
     finally:
@@ -1078,7 +1078,7 @@ def _ingest(
     _WARM_IDLE.wait(timeout=120)  # never two threads in pandera at once
     import pandas as pd
 
-    from .schema import validate  # imported here: the cached path above never needs pandera
+    from ..schema import validate  # imported here: the cached path above never needs pandera
 
     with _no_cyclic_gc():  # the tail allocates many objects without cycles, like the workers
         done = [r for r in results if r is not None]
@@ -1149,7 +1149,7 @@ def _combine(parts: list[Any]) -> pd.DataFrame:
     """One table from every file's records, in file order (Arrow tables, pickled Arrow, or DataFrames)."""
     import pandas as pd
 
-    from .schema import empty_table, enforce_types
+    from ..schema import empty_table, enforce_types
 
     pa = _arrow()
     tables = [
@@ -1278,7 +1278,7 @@ class _Outputs:
     def __init__(self, out: Path, table: pd.DataFrame, xlsx: bool | None) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
-        from .safe_export import write_csv
+        from ..safe_export import write_csv
 
         out.mkdir(parents=True, exist_ok=True)
         self.out = out
@@ -1307,9 +1307,9 @@ class _Outputs:
         self.generation.discard()
 
     def finish(self, result: IngestResult, run_key: str, say: _out.Say | None = None) -> None:
-        from .excel import write_funding_xlsx
-        from .report_ingest import render_ingest_report
-        from .safe_export import write_csv
+        from ..excel import write_funding_xlsx
+        from ..safe_export import write_csv
+        from .report_page import render_ingest_report
 
         stage = self.stage
         write_csv(result.rejects, stage / "rejects.csv")
