@@ -18,7 +18,7 @@ import pytest
 
 from analysis.ingest import readers
 from analysis.ingest.numbers import UNITS, parse_amount
-from analysis.ingest.sheet import _memo_amount
+from analysis.ingest.sheet.cells import memo_amount as _memo_amount
 from analysis.text import fold
 
 

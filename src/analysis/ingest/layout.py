@@ -260,7 +260,7 @@ def _roman_or_letter(text: str) -> bool:
     return bool(re.fullmatch(r"[IVXLivxl]+\.?|[A-Ha-h]\.?", text.strip()))
 
 
-def _header_grid(
+def header_grid(
     rows: list[list[object]], first: int, last: int, merged: list[tuple[int, int, int, int]]
 ) -> list[list[str]]:
     """Header cells with merged ranges filled across, so 'Kinh phí' sits over each of its sub-columns."""
@@ -392,7 +392,7 @@ def find_layout(
     if found is None:
         return None
     first, last = found
-    header = _header_grid(rows, first, last, merged or [])
+    header = header_grid(rows, first, last, merged or [])
     title_rows: list[int] = []
     unit_rows: list[int] = []
     unit: Unit | None = None
