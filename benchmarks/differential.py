@@ -114,10 +114,19 @@ def _diff(a: Any, b: Any, where: str, out: list[str], limit: int = 6) -> None:
         out.append(f"  {where}: {json.dumps(a, ensure_ascii=False)[:300]} -> {json.dumps(b, ensure_ascii=False)[:300]}")
 
 
-def compare(before: Path, after: Path) -> int:
-    """Print every file whose snapshot differs; exit 1 when any does."""
+def _without(value: Any, keys: set[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _without(v, keys) for k, v in value.items() if k not in keys}
+    if isinstance(value, list):
+        return [_without(v, keys) for v in value]
+    return value
+
+
+def compare(before: Path, after: Path, ignore: set[str] | None = None) -> int:
+    """Print every file whose snapshot differs (``ignore``: keys added on purpose); exit 1 when any does."""
     def load(p: Path) -> dict[str, Any]:
-        return {row["path"]: row for row in map(json.loads, p.read_text(encoding="utf-8").splitlines())}
+        rows = map(json.loads, p.read_text(encoding="utf-8").splitlines())
+        return {row["path"]: _without(row, ignore or set()) for row in rows}
 
     a, b = load(before), load(after)
     differing = 0
@@ -137,8 +146,8 @@ def main(argv: list[str]) -> int:
         return 0
     if len(argv) == 3 and argv[0] == "snapshot":
         return snapshot(Path(argv[1]), Path(argv[2]))
-    if len(argv) == 3 and argv[0] == "compare":
-        return compare(Path(argv[1]), Path(argv[2]))
+    if len(argv) in (3, 4) and argv[0] == "compare":  # compare A B [key,key,…: fields added on purpose]
+        return compare(Path(argv[1]), Path(argv[2]), set(argv[3].split(",")) if len(argv) == 4 else None)
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -242,7 +242,7 @@ def ingest_overview(data_dir: str | os.PathLike[str] | None = None, lang: str = 
     reconciled_failed, warnings. Warnings are stored in English (stable for tools); ``lang="vi"`` says them
     in Vietnamese (vocab/warnings.csv), as the ingest report page does.
     """
-    from .ingest.report_page import warning_vi
+    from .ingest.report_page import sheet_warnings, warning_vi
 
     say = warning_vi if lang == "vi" else str
     rows = []
@@ -277,11 +277,10 @@ def ingest_overview(data_dir: str | os.PathLike[str] | None = None, lang: str = 
                     "reconciled_ok": sum(1 for c in checks if c.get("ok")),
                     "reconciled_failed": sum(1 for c in checks if not c.get("ok")),
                     "warnings": "; ".join(
-                        say(w)
-                        for w in dict.fromkeys(
+                        dict.fromkeys(
                             [
-                                *by_sheet[str(sheet.get("sheet", ""))],
-                                *(str(w) for w in sheet.get("warnings", [])),
+                                *(say(w) for w in by_sheet[str(sheet.get("sheet", ""))]),
+                                *sheet_warnings(sheet, lang),
                             ]
                         )
                     ),

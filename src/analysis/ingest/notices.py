@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from ..messages import render as render_message
 from .classify import vocab_rows
 
 LOOKED_FOR_CONTEXT = ("title", "sheet name", "file name", "folder", "title side lines", "header")
@@ -50,7 +51,9 @@ def render(item: dict[str, Any], lang: str = "vi", reason_text: Any = None) -> s
         params["looked"] = _join([part(f"where.{w}", lang) for w in LOOKED_FOR_CONTEXT], lang)
         params["fix"] = "; ".join(part(f"fix.{f}", lang) for f in fields)
     if code == "rows_rejected":
-        if reason_text is not None:
+        if params.get("reason_message"):
+            params["reason"] = render_message(params["reason_message"], lang)
+        elif reason_text is not None:  # a report written before reasons were codes
             params["reason"] = reason_text(str(params.get("reason", "")), lang)
         column, value = params.get("column") or "", params.get("value") or ""
         params["column_vi"] = f", cột {column}" if column else ""

@@ -8,6 +8,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
+from ..messages import render as render_message
+
 SKIP_LABELS_VI = {
     "title": "tiêu đề", "unit": "dòng đơn vị tính", "header": "dòng tiêu đề cột", "blank": "dòng trống",
     "group": "dòng nhóm", "subtotal": "dòng cộng nhóm", "total": "dòng tổng cộng", "note": "ghi chú, chữ ký",
@@ -168,6 +170,23 @@ def reconciliation_summary(entries: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def sheet_warnings(sheet: dict[str, Any], lang: str = "vi") -> list[str]:
+    """A sheet's (or file's) warnings in ``lang``: rendered from their codes; a warning stored without a code
+    (a report from an older version) through the old wording table."""
+    codes = sheet.get("warning_codes") or []
+    texts = sheet.get("warnings") or []
+    if len(codes) == len(texts):
+        return [render_message(c, lang) for c in codes]
+    return [warning_vi(w) if lang == "vi" else w for w in texts]
+
+
+def scope_of(entry: dict[str, Any], lang: str = "vi") -> str:
+    """What a reconciliation line was checked against ('nhóm I', 'toàn bảng'), from its code."""
+    if entry.get("scope_code"):
+        return render_message(entry["scope_code"], lang)
+    return _scope_vi(entry.get("scope", "")) if lang == "vi" else entry.get("scope", "")
+
+
 def _notice_vi(item: dict[str, Any]) -> str:
     from .notices import render
 
@@ -198,6 +217,8 @@ def template() -> Template:
     env.filters["vnd"] = _vnd
     env.filters["seconds_vi"] = lambda value: f"{float(value or 0):.2f}".replace(".", ",")
     env.filters["scope_vi"] = _scope_vi
+    env.filters["scope_of"] = scope_of
+    env.filters["sheet_warnings"] = sheet_warnings
     env.filters["warning_vi"] = warning_vi
     env.filters["message_vi"] = message_vi
     env.filters["from_vi"] = lambda value: FROM_VI.get(value, value) if value else "—"

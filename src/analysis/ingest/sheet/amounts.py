@@ -6,6 +6,7 @@ Why a step of its own: it is the hottest loop of the ingest and the one whose co
 
 from __future__ import annotations
 
+from ...messages import message
 from ..numbers import ParsedAmount, parse_amount
 from .cells import memo_amount
 from .model import ColumnPlan, Row
@@ -34,12 +35,12 @@ def parse_amounts(data: list[Row], plan: ColumnPlan) -> None:
             else:
                 parsed = parse_amount(value, applied)
             if parsed.error:
-                row.fail(f"{parsed.error} (column {c.letter} '{c.label}')", ci, value)
+                row.fail(message("reason.amount_unreadable", problem=parsed.error, column=c.letter, label=c.label), ci, value)
                 continue
             if parsed.amount_vnd is None:
                 continue
             if parsed.amount_vnd < 0:
-                row.fail(f"negative amount (column {c.letter} '{c.label}')", ci, value)
+                row.fail(message("reason.negative_amount", column=c.letter, label=c.label), ci, value)
                 continue
             if assumed and not row_unit and not c.unit and "unit_in_cell" not in parsed.flags:
                 parsed = ParsedAmount(parsed.amount_vnd, parsed.unit, tuple(sorted({*parsed.flags, "unit_assumed"})))

@@ -25,7 +25,7 @@ _ROLES = ("stt", "title", "program", "beneficiary", "place", "source", "stage", 
 def plan_columns(table: Table, layout: Layout) -> ColumnPlan | None:
     """The amount, count and text columns of the table and its unit; None (rows skipped, reason in the
     report) when no column holds amounts."""
-    rows, report, warnings = table.rows, table.report, table.warnings
+    rows, report = table.rows, table.report
     amount_cols = [c for c in layout.columns if c.role == "amount"]
     count_cols = [c for c in layout.columns if c.role == "n_projects"]
     report["header_rows"] = [r + 1 for r in layout.header_rows]
@@ -37,12 +37,12 @@ def plan_columns(table: Table, layout: Layout) -> ColumnPlan | None:
     ]
     if not amount_cols:
         table.skip_rest(layout.first_data_row, "no_table")
-        warnings.append("header found but no amount column (Kinh phí, KCQG, KCĐP, Đối ứng …)")
+        table.warn("warn.no_amount_column")
         return None
-    amount_cols = drop_text_columns(rows, layout, amount_cols, warnings)
+    amount_cols = drop_text_columns(table, layout, amount_cols)
     if not amount_cols:
         table.skip_rest(layout.first_data_row, "no_table")
-        warnings.append("the amount columns hold text, not amounts")
+        table.warn("warn.amounts_are_text")
         return None
     unit, assumed = resolve_unit(table, layout, amount_cols)
     roles = {role: layout.first(role) for role in _ROLES}
@@ -67,7 +67,7 @@ def resolve_unit(table: Table, layout: Layout, amount_cols: list[Column]) -> tup
         unit = infer_unit(rows, layout, amount_cols)
         assumed = True
         unit_from = "assumed"
-        table.warnings.append(f"no unit stated (ĐVT); assumed {unit.label_vi} from the size of the numbers")
+        table.warn("warn.unit_assumed", unit=unit.label_vi)
     table.report["unit"] = unit.label_vi if unit else ("" if unit_from != "unit column" else UNIT_PER_LINE)
     table.report["unit_from"] = unit_from
     return unit, assumed
@@ -115,10 +115,9 @@ def sheet_layout(sheet: Sheet, ctx: SheetContext) -> Layout | None:
         apply_column_map(layout, ctx.column_map)
     return layout
 
-def drop_text_columns(
-    rows: list[list[object]], layout: Layout, amount_cols: list[Column], warnings: list[str]
-) -> list[Column]:
+def drop_text_columns(table: Table, layout: Layout, amount_cols: list[Column]) -> list[Column]:
     """An 'amount' column whose cells are words ('Đã nghiệm thu') is a remark column: stop treating it as money."""
+    rows = table.rows
     kept = []
     for c in amount_cols:
         readable = unreadable = 0
@@ -145,7 +144,7 @@ def drop_text_columns(
         if unreadable > 2 * readable and readable <= 2:
             c.role = "other"
             if not c.guessed:
-                warnings.append(f"column {c.letter} '{c.label}' holds text, not amounts: not read as money")
+                table.warn("warn.text_column", column=c.letter, label=c.label)
         else:
             kept.append(c)
     return kept

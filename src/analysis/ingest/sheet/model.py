@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from ...columns import COLUMNS
+from ...messages import Message, english, message
 from ...text import is_blank
 from ..layout import Column
 from ..notices import notice
@@ -86,8 +87,9 @@ class SheetResult:
     records: dict[str, list[Any]]
     rejects: list[dict[str, Any]]
     report: dict[str, Any]
-    messages: list[str]  # one line each, for stderr
+    messages: list[str]  # one line each, for stderr (English, stable for tools)
     outcome: list[str] = field(default_factory=list)  # per row: 'record', 'reject' or the skip reason
+    lines: list[Message] = field(default_factory=list)  # the same lines as codes, rendered in either language
 
 
 class Row:
@@ -120,7 +122,7 @@ class Row:
         self.amounts: dict[int, ParsedAmount] = {}
         self.raw: dict[int, object] = {}  # column index → the amount cell as read
         self.counts: dict[int, int | None] = {}
-        self.error = ""
+        self.error: Message | None = None  # the first problem of the line (a reject reason)
         self.bad_cell: tuple[int, object] | None = None  # (column index, value) of the cell ``error`` is about
         self.unit: Unit | None = None  # the line's own 'Đơn vị tính'
         self.parent = -1  # position in the data list
@@ -128,10 +130,10 @@ class Row:
         self.children = 0
         self.ctx: dict[str, Any] = {}
 
-    def fail(self, message: str, column: int, value: object) -> None:
+    def fail(self, reason: Message, column: int, value: object) -> None:
         """Keep the first problem of the line, and the cell it is about (named in the reject)."""
         if not self.error:
-            self.error = message
+            self.error = reason
             self.bad_cell = (column, value)
 
 
@@ -162,7 +164,9 @@ class Table:
         self.outcome: list[str] = [""] * len(sheet.rows)
         self.rejects: list[dict[str, Any]] = []
         self.messages: list[str] = []
+        self.lines: list[Message] = []  # ``messages`` as codes
         self.warnings: list[str] = []
+        self.warning_codes: list[Message] = []  # ``warnings`` as codes, in the same order
         self.notices: list[dict[str, Any]] = []  # one per cause, for the console (see notices.py)
         self.out_rows: list[tuple[Any, ...]] = []  # records in RECORD_COLUMNS order
         self.report: dict[str, Any] = {
@@ -182,6 +186,7 @@ class Table:
             "columns": [],
             "reconciliation": [],
             "warnings": self.warnings,
+            "warning_codes": self.warning_codes,
         }
 
     def skip(self, r: int, reason: str) -> None:
@@ -192,7 +197,22 @@ class Table:
         for r in range(start, len(self.rows)):
             self.skip(r, "blank" if all(is_blank(c) for c in self.rows[r]) else reason)
 
-    def reject(self, r: int, reason: str, column: str = "", value: object = None) -> None:
+    def warn(self, code: str, **params: Any) -> None:
+        """A warning of the sheet: its code and parameters, and its English (stored for tools)."""
+        item = message(code, **params)
+        self.warnings.append(english(item))
+        self.warning_codes.append(item)
+
+    def say(self, r: int, text: Message, column: str = "", value: object = None) -> None:
+        """One line about row ``r`` (and a cell of it) for the console and the report."""
+        item = message("line", file=self.ctx.source_file, sheet=self.sheet.name, row=r + 1,
+                       column=message("line.column", column=column) if column else "",
+                       value="" if value is None else message("line.value", value=as_text(value)[:60]), text=text)
+        self.lines.append(item)
+        self.messages.append(english(item))
+
+    def reject(self, r: int, reason: Message, column: str = "", value: object = None) -> None:
+        """Row ``r`` is rejected for ``reason`` (a message); the cell it is about, when there is one."""
         self.outcome[r] = "reject"
         self.rejects.append(
             {
@@ -201,14 +221,12 @@ class Table:
                 "source_row": r + 1,
                 "column": column,
                 "value": "" if value is None else as_text(value),
-                "reason": reason,
+                "reason": english(reason),
+                "reason_code": reason["code"],
+                "reason_params": reason["params"],
             }
         )
-        where = f"{self.ctx.source_file} | sheet '{self.sheet.name}' | row {r + 1}"
-        if column:
-            where += f" | column {column}"
-        shown = "" if value is None else f" | value '{as_text(value)[:60]}'"
-        self.messages.append(f"{where}{shown}: {reason}")
+        self.say(r, reason, column, value)
 
     def finish(self) -> SheetResult:
         """Count the buckets into the report and hand the result over."""
@@ -229,8 +247,9 @@ class Table:
             by_reason.setdefault(r["reason"], []).append(r)
         report["notices"] = [
             notice("rows_rejected", self.ctx.source_file, self.sheet.name, rows=len(rs), reason=reason,
+                   reason_message=message(rs[0]["reason_code"], **rs[0]["reason_params"]),
                    row=rs[0]["source_row"], column=rs[0]["column"], value=rs[0]["value"][:60])
             for reason, rs in by_reason.items()
         ] + self.notices
         report["amount_records"] = len(records["amount_vnd"])
-        return SheetResult(records, self.rejects, report, self.messages, self.outcome)
+        return SheetResult(records, self.rejects, report, self.messages, self.outcome, self.lines)

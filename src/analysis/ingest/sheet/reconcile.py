@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...messages import Message, english, has, message
 from .. import classify
 from ..layout import Column, column_letter
 from ..notices import notice
-from ..readers import Sheet
 from .model import Row, Table
 from .resolve import resolve_source
 from .tree import ancestors, leaf_descendants
+
+_SHEET = message("scope.sheet")
 
 
 @dataclass
@@ -47,8 +49,8 @@ def reconcile_table(table: Table, data: list[Row], leaves: list[int], amount_col
     checker.subtotals()
     checker.totals()
     if not any(d.kind in ("total", "unlabelled") for d in data) and leaves:
-        table.warnings.append("no total row: nothing to reconcile the sheet against")
-    check_formulas(table.sheet, data, amount_cols, table.warnings)
+        table.warn("warn.no_total_row")
+    check_formulas(table, data, amount_cols)
     support_cols = [c for c in split_cols if c.funding_source != "counterpart"]
     counter_cols = [c for c in split_cols if c.funding_source == "counterpart"]
     means = _total_means(data, leaves, total_cols, support_cols, counter_cols, col_values)
@@ -69,31 +71,34 @@ class _Checker:
         values = self.col_values[c.index]
         return sum([values[i] for i in indices])
 
-    def check(self, d: Row, scope: list[int], scope_name: str) -> bool:
+    def check(self, d: Row, scope: list[int], scope_name: Message) -> bool:
         """One reconciliation line per amount of ``d``; True when all match."""
         ok_all = True
         for c in self.amount_cols:
             if c.index not in d.amounts:
                 if (d.index, c.index) in self.table.sheet.formula_without_value:
                     self.recon.append({"row": d.index + 1, "label": d.label, "column": c.letter,
-                                       "scope": scope_name, "declared": None, "computed": self.column_sum(scope, c),
-                                       "ok": None, "note": "formula without cached value"})
+                                       "scope": english(scope_name), "declared": None,
+                                       "computed": self.column_sum(scope, c), "ok": None,
+                                       "note": "formula without cached value", "scope_code": scope_name,
+                                       "note_code": message("recon.formula_without_value")})
                 continue
             declared = d.amounts[c.index].amount_vnd
             computed = self.column_sum(scope, c)
             ok = declared == computed
             ok_all &= ok
-            self.recon.append({"row": d.index + 1, "label": d.label, "column": c.letter, "scope": scope_name,
-                               "declared": declared, "computed": computed, "ok": ok})
+            self.recon.append({"row": d.index + 1, "label": d.label, "column": c.letter,
+                               "scope": english(scope_name), "declared": declared, "computed": computed, "ok": ok,
+                               "scope_code": scope_name})
         return ok_all
 
     def matches(self, d: Row, scope: list[int]) -> bool:
         return all(d.amounts[c.index].amount_vnd == self.column_sum(scope, c) for c in self.amount_cols
                    if c.index in d.amounts)
 
-    def group_scope(self, g: int) -> tuple[list[int], str]:
+    def group_scope(self, g: int) -> tuple[list[int], Message]:
         d = self.data[g]
-        return leaf_descendants(self.data, g, self.leaf_set), f"group '{d.stt or d.label[:30]}'"
+        return leaf_descendants(self.data, g, self.leaf_set), message("scope.group", name=d.stt or d.label[:30])
 
     def subtotals(self) -> None:
         """Subtotals reconcile with their leaves."""
@@ -108,10 +113,9 @@ class _Checker:
             if d.kind == "unlabelled":
                 if self.matches(d, self.leaves):
                     self.table.skip(d.index, "total")
-                    self.check(d, self.leaves, "sheet")
+                    self.check(d, self.leaves, _SHEET)
                 else:
-                    self.table.reject(d.index, "amounts without a label or number, and they are not the sum of "
-                                      "the table")
+                    self.table.reject(d.index, message("reason.unlabelled_not_sum"))
                 continue
             if d.kind == "total" and d.amounts:
                 self.total(i, d)
@@ -120,9 +124,9 @@ class _Checker:
 
     def total(self, i: int, d: Row) -> None:
         before = [j for j in self.leaves if j < i]
-        candidates = [(self.leaves, "sheet")]
+        candidates = [(self.leaves, _SHEET)]
         if before and before != self.leaves:
-            candidates.insert(0, (before, "rows above"))
+            candidates.insert(0, (before, message("scope.rows_above")))
         open_groups = [j for j in range(i - 1, -1, -1) if self.data[j].kind == "data" and self.data[j].children]
         if open_groups:
             candidates.insert(0, self.group_scope(open_groups[0]))
@@ -144,9 +148,11 @@ class _Checker:
                     for j in self.leaves
                     if c.index in data[j].amounts and resolve_source(data[j], c, ancestors(data, j), ctx) == source
                 )
+                scope = message("scope.source", source=message(f"source.{source}") if has(f"source.{source}")
+                                else source)
                 self.recon.append({"row": d.index + 1, "label": d.label, "column": c.letter,
-                                   "scope": f"source {source}", "declared": declared, "computed": computed,
-                                   "ok": declared == computed})
+                                   "scope": english(scope), "declared": declared, "computed": computed,
+                                   "ok": declared == computed, "scope_code": scope})
 
 
 def _total_means(data: list[Row], leaves: list[int], total_cols: list[Column], support_cols: list[Column],
@@ -214,13 +220,11 @@ def mark_sum_columns(
             found.append((c, parts, checked))
     return found
 
-def check_formulas(sheet: Sheet, data: list[Row], amount_cols: list[Column], warnings: list[str]) -> None:
+def check_formulas(table: Table, data: list[Row], amount_cols: list[Column]) -> None:
     """Flag numbers typed over formulas (a total that is a constant where its siblings are formulas)."""
+    sheet = table.sheet
     if sheet.formula_without_value:
-        warnings.append(
-            f"{len(sheet.formula_without_value)} formula cell(s) without a cached value "
-            "(file saved by a program that does not compute formulas): open and save it in Excel"
-        )
+        table.warn("warn.formulas_without_value", cells=len(sheet.formula_without_value))
     if not sheet.formula_cells:
         return
     summary_cells = [
@@ -234,5 +238,5 @@ def check_formulas(sheet: Sheet, data: list[Row], amount_cols: list[Column], war
     typed = [cell for cell in summary_cells if cell not in sheet.formula_cells]
     if with_formula and typed:
         shown = ", ".join(f"{column_letter(c)}{r + 1}" for r, c in typed[:10])
-        warnings.append(f"number typed over a formula? total/subtotal cells without a formula: {shown}")
+        table.warn("warn.typed_over_formula", cells=shown)
 

@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Any
 
 from ...columns import CONTEXT_FLAGS, UNCONFIRMED
+from ...messages import message
 from .. import classify
 from ..layout import Column, Layout
 from ..notices import notice
@@ -92,8 +93,7 @@ class _RecordWriter:
             emitted = final_phase(emitted)  # 'KH đã giao' beside 'KH sau điều chỉnh': the adjusted plan stands
             keys = [(y, s, src) for _, s, y, src, _ in emitted]
             if len(keys) != len(set(keys)):  # the same (year, stage, source) twice on one line
-                self.table.reject(d.index, "two amount columns on this line mean the same source and stage; "
-                                  "map them in khuyencong.yaml")
+                self.table.reject(d.index, message("reason.same_source_stage"))
                 return
         self._check_row_total(d, present_split)
         cost = self._cost(d, emitted)
@@ -106,7 +106,7 @@ class _RecordWriter:
                 breach = ceiling_breach(program, source, int(year_c), parsed.amount_vnd, cost)
                 if breach:
                     flags.add("above_ceiling")
-                    self.table.warnings.append(f"row {d.index + 1}: above the support ceiling: {breach}")
+                    self.table.warn("warn.above_ceiling", row=d.index + 1, breach=breach)
             self.table.out_rows.append((  # in RECORD_COLUMNS order; transposed once in Table.finish()
                 int(year_c) if year_c else None, province, stage, phase, record_type, program, program_label,
                 source, parsed.amount_vnd, self._n_projects(d, c, record_type),
@@ -152,8 +152,8 @@ class _RecordWriter:
                 every = sum(amounts[c.index].amount_vnd for c in parts_here)
                 support = sum(amounts[c.index].amount_vnd for c in parts_here if c.funding_source != "counterpart")
                 if declared not in (every, support):
-                    self.table.warnings.append(f"row {d.index + 1}: column {tc.letter} total {declared:,} ≠ sum of "
-                                               f"its parts {every:,}")
+                    self.table.warn("warn.row_total_mismatch", row=d.index + 1, column=tc.letter, declared=declared,
+                                    parts=every)
 
     def _cost(self, d: Row, emitted: list[Emitted]) -> int | None:
         """The line's whole cost (support + counterpart) when it states a counterpart, for the ceiling share."""
@@ -213,7 +213,6 @@ class _RecordWriter:
             table.notices.append(notice("reconcile_failed", source_file, sheet, checks=self.failed_checks))
         for entry in self.recon:
             if entry["ok"] is False:
-                table.messages.append(
-                    f"{source_file} | sheet '{sheet}' | row {entry['row']} | column {entry['column']}: "
-                    f"declared {entry['declared']:,} đồng ≠ computed {entry['computed']:,} đồng ({entry['scope']})"
-                )
+                table.say(entry["row"] - 1, message("recon.mismatch", declared=entry["declared"],
+                                                    computed=entry["computed"], scope=entry["scope_code"]),
+                          entry["column"])

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from ...columns import PHASE_PREFERENCE
+from ...messages import Message, message
 from ...text import fold
 from .. import classify
 from ..layout import Column, Layout
@@ -42,14 +43,16 @@ def _ceilings_by_key() -> dict[tuple[str, str], list[dict[str, Any]]]:
         out.setdefault((rule["program"], rule["funding_source"]), []).append(rule)
     return out
 
-def ceiling_breach(program: str, source: str, year: int, amount: int, cost: int | None) -> str:
+def ceiling_breach(program: str, source: str, year: int, amount: int, cost: int | None) -> Message | None:
+    """The support ceiling (Decree 45/2012 and its circulars, ``vocab/ceilings.csv``) this amount exceeds."""
     for rule in _ceilings_by_key().get((program, source), ()):
         if rule["from"] <= year <= rule["to"]:
             if amount > rule["max_vnd"]:
-                return f"{amount:,} > {rule['max_vnd']:,} đồng ({rule['source']})"
+                return message("ceiling.amount", amount=amount, ceiling=rule["max_vnd"], source=rule["source"])
             if rule["max_share"] and cost and amount > rule["max_share"] * cost + 1:
-                return f"{amount / cost:.0%} of cost > {rule['max_share']:.0%} ({rule['source']})"
-    return ""
+                return message("ceiling.share", share=amount / cost, ceiling_share=rule["max_share"],
+                               source=rule["source"])
+    return None
 
 _INDICATOR_RE = re.compile(r"(?<![a-z])chi tieu(?![a-z])")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+from ...messages import message
 from ...text import is_blank
 from .. import classify
 from ..layout import Layout, next_table_start, side_by_side_split
@@ -51,13 +52,13 @@ def _readable(table: Table) -> bool:
     if sheet.kind != "worksheet":
         for r in range(len(rows)):
             table.skip(r, "chart_sheet")
-        table.warnings.append(f"{sheet.kind} sheet: nothing to read")
+        table.warn("warn.not_worksheet", kind=sheet.kind)
         return False
     if sheet.hidden and not table.ctx.include_hidden:
         for r in range(len(rows)):
             table.skip(r, "blank" if all(is_blank(c) for c in rows[r]) else "hidden_sheet")
         if any(o == "hidden_sheet" for o in table.outcome):
-            table.warnings.append("hidden sheet: not read (set include_hidden in khuyencong.yaml to read it)")
+            table.warn("warn.hidden_sheet")
         return False
     return True
 
@@ -70,11 +71,11 @@ def _no_header(table: Table) -> SheetResult:
         if all(is_blank(c) for c in rows[r]):
             table.skip(r, "blank")
         elif numeric >= 3:
-            table.reject(r, "no table header recognised in this sheet (add a khuyencong.yaml override)")
+            table.reject(r, message("reason.no_header"))
         else:
             table.skip(r, "no_table")
     if any(o != "blank" for o in table.outcome):
-        table.warnings.append("no table header recognised; rows not read")
+        table.warn("warn.no_header")
     return table.finish()
 
 
@@ -165,6 +166,8 @@ def merge_tables(first: SheetResult, second: SheetResult, start: int, n_rows: in
               "rejected": a["rejected"] + b["rejected"], "amount_records": a["amount_records"] + b["amount_records"],
               "reconciliation": a["reconciliation"] + b["reconciliation"],
               "warnings": a["warnings"] + [w for w in b["warnings"] if w not in a["warnings"]],
+              "warning_codes": a["warning_codes"] + [c for w, c in zip(b["warnings"], b["warning_codes"], strict=True)
+                                                     if w not in a["warnings"]],
               "notices": a.get("notices", []) + b.get("notices", []),
               "columns": a["columns"] + b["columns"], "tables": 2,
               "confirmed": a.get("confirmed", True) and b.get("confirmed", True)}
@@ -173,5 +176,5 @@ def merge_tables(first: SheetResult, second: SheetResult, start: int, n_rows: in
         unspecified[k] = unspecified.get(k, 0) + v
     report["unspecified"] = unspecified
     return SheetResult(records, first.rejects + second.rejects, report, first.messages + second.messages,
-                       first.outcome + second.outcome[start:])
+                       first.outcome + second.outcome[start:], first.lines + second.lines)
 
