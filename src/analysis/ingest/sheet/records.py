@@ -14,6 +14,7 @@ from .. import classify
 from ..layout import Column, Layout
 from ..notices import notice
 from ..numbers import ParsedAmount
+from . import columnar
 from .cells import printed
 from .model import ColumnPlan, Row, Table
 from .reconcile import SumColumns
@@ -40,8 +41,9 @@ def emit_records(table: Table, data: list[Row], leaves: list[int], plan: ColumnP
                  sums: SumColumns) -> None:
     """Every leaf's records into ``table.out_rows``; the sheet's confirmation and notices into its report."""
     writer = _RecordWriter(table, data, leaves, plan, layout, sums)
-    for i in leaves:
-        writer.line(i)
+    if not (columnar.enabled() and columnar.emit(writer, leaves)):
+        for i in leaves:  # the line walker: every sheet, and the reference the column path is tested against
+            writer.line(i)
     writer.close()
 
 

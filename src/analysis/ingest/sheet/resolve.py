@@ -43,6 +43,11 @@ def _ceilings_by_key() -> dict[tuple[str, str], list[dict[str, Any]]]:
         out.setdefault((rule["program"], rule["funding_source"]), []).append(rule)
     return out
 
+def has_ceiling(program: str, source: str) -> bool:
+    """Whether any support ceiling applies to this programme and source (most do not: no check needed)."""
+    return (program, source) in _ceilings_by_key()
+
+
 def ceiling_breach(program: str, source: str, year: int, amount: int, cost: int | None) -> Message | None:
     """The support ceiling (Decree 45/2012 and its circulars, ``vocab/ceilings.csv``) this amount exceeds."""
     for rule in _ceilings_by_key().get((program, source), ()):
