@@ -38,14 +38,14 @@ ingest: $(STAMP_RUN) ## Only clean data/raw into data/processed (funding.parquet
 	$(PY) -m analysis ingest
 
 test: $(STAMP_DEV) ## Set up (first time), lint with ruff and run the test suite
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 test-robust: $(STAMP_DEV) ## The long robustness runs left out of make test: kill at every publish point, large whole-run fuzz
 	$(BIN)/python -m pytest -n 2 -q -m "kill or fuzz" -s
 
 lint: $(STAMP_DEV) ## Ruff only
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 
 KERNEL_NAME := khuyencong
 KERNEL_DISPLAY := Khuyến công (.venv)
@@ -60,7 +60,7 @@ notebooks-clean: $(STAMP_DEV) ## Strip outputs from the notebooks (also done by 
 	$(BIN)/nbstripout notebooks/*.ipynb
 
 samples: $(STAMP_DEV) ## Regenerate the illustrative sample workbooks in data/raw/samples (deterministic)
-	$(PY) -m analysis.sample
+	$(PY) tools/make_samples.py
 
 bench: $(STAMP_DEV) ## Benchmark ingest against pandas+openpyxl and calamine on a synthetic national corpus
 	$(PY) benchmarks/bench_ingest.py

@@ -7,7 +7,7 @@ calibrated so their project rows add up exactly to the figures Bình Dương pub
 24/02/2017): 2015 and 2016 actuals and the 2017 plan by programme. Everything else (names, addresses, how a
 total splits into projects, the 2017 actual and the 2018 plan) is invented and marked "Dữ liệu minh họa".
 
-Run ``python -m analysis.sample [out_dir]``; the output is the same on every run (fixed seed, fixed document
+Run ``python tools/make_samples.py [out_dir]``; the output is the same on every run (fixed seed, fixed document
 dates and zip timestamps), so the committed files can be checked against a regeneration.
 
 Files (all amounts of one project sit in one row; group projects have no beneficiary and no counterpart):
@@ -1394,7 +1394,7 @@ def generate(out_dir: Path) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m analysis.sample [out_dir]``."""
+    """Command line: ``python tools/make_samples.py [out_dir]``."""
     parser = argparse.ArgumentParser(description="Write the illustrative Bình Dương sample workbooks.")
     parser.add_argument("out_dir", nargs="?", type=Path, default=None,
                         help="folder to write into (default: data/raw/samples/binh_duong)")
