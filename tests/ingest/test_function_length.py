@@ -16,7 +16,7 @@ import analysis.ingest
 
 INGEST = Path(analysis.ingest.__file__).parent
 MAX_LINES = 80
-CHECKED = ["readers"]
+CHECKED = ["readers", "numbers.py"]
 
 
 def functions_over(source: str, limit: int = MAX_LINES) -> list[tuple[str, int, int]]:
