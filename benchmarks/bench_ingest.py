@@ -137,6 +137,7 @@ def _stub_out_cleaning(scan: bool) -> None:
     so they inherit the stubs. Never a product path: the run yields no records."""
     import analysis.ingest.readers as readers
     import analysis.ingest.sheet as sheet
+    from analysis.ingest.readers import safety
 
     def no_walk(sh: Any, ctx: Any, layout: Any = None) -> Any:
         report = {"sheet": sh.name, "rows_read": len(sh.rows), "records": 0, "rejected": 0, "skipped": {},
@@ -145,7 +146,7 @@ def _stub_out_cleaning(scan: bool) -> None:
 
     sheet.process_sheet = no_walk
     if not scan:
-        readers._prescan = lambda path, fmt, limits: readers._Prescan()
+        readers.prescan = lambda path, fmt, limits: safety.Prescan()  # the name read_workbook calls
 
 
 # ---------------------------------------------------------------- parent side
@@ -491,7 +492,7 @@ def timeline_ingest(corpus: Path, work: Path, jobs: int) -> str:
 # Functions whose cumulative time tells where ingest spends it: (label, file name, function name).
 PHASES = (
     ("process_file: one workbook, in a worker (sum over files)", "__init__.py", "process_file"),
-    ("  readers.read_workbook: bytes → cells (incl. safety prescan)", "readers.py", "read_workbook"),
+    ("  readers.read_workbook: bytes → cells (incl. safety prescan)", "__init__.py", "read_workbook"),
     ("  sheet.sheet_layout: find header, unit, columns", "__init__.py", "sheet_layout"),
     ("  sheet.process_sheet: rows → records, reconciliation", "__init__.py", "process_sheet"),
     ("    numbers.parse_amount: cell → exact đồng", "numbers.py", "parse_amount"),

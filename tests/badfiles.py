@@ -87,7 +87,8 @@ _WB_RELS = (
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 
-def _sheet_xml(sheet_data: str, dimension: str | None = None, prolog: str = "") -> str:
+def sheet_xml(sheet_data: str, dimension: str | None = None, prolog: str = "") -> str:
+    """A worksheet part around ``sheet_data`` (rows as XML), with an optional <dimension> and prolog."""
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{prolog}'
@@ -98,7 +99,7 @@ def _sheet_xml(sheet_data: str, dimension: str | None = None, prolog: str = "") 
 _EMPTY_SST = f'<?xml version="1.0" encoding="UTF-8"?>\n<sst {_NS} count="0" uniqueCount="0"/>'
 
 
-def _handmade_xlsx(path: Path, sheet: str, sst: str = _EMPTY_SST) -> None:
+def handmade_xlsx(path: Path, sheet: str, sst: str = _EMPTY_SST) -> None:
     """A minimal xlsx whose sheet XML we control byte for byte."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", _CT)
@@ -109,7 +110,8 @@ def _handmade_xlsx(path: Path, sheet: str, sst: str = _EMPTY_SST) -> None:
         zf.writestr("xl/sharedStrings.xml", sst)
 
 
-def _inline(ref: str, text: str) -> str:
+def inline_cell(ref: str, text: str) -> str:
+    """One inline-string cell at ``ref``, for hand-built sheet XML."""
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
@@ -170,7 +172,7 @@ def _zip_bomb(path: Path, total_mb: int) -> None:
     block = b" " * (1 << 20)
     comp = zlib.compressobj(9, zlib.DEFLATED, -15)
     segment = comp.compress(block) + comp.flush(zlib.Z_FULL_FLUSH)
-    head = _sheet_xml("").split("<sheetData>")[0].encode() + b"<sheetData>"
+    head = sheet_xml("").split("<sheetData>")[0].encode() + b"<sheetData>"
     tail = b"</sheetData></worksheet>"
     crc = zlib.crc32(head)
     for _ in range(total_mb):
@@ -337,7 +339,8 @@ def write_xlsb(path: Path, cells: list[tuple[int, int, object]], sheet_name: str
 # ---- legacy .xls helpers ------------------------------------------------------------------------
 
 
-def _xls_bytes(filepass: bool = False, odd_dates: bool = False) -> bytes:
+def xls_bytes(filepass: bool = False, odd_dates: bool = False) -> bytes:
+    """A legacy BIFF8 .xls (xlwt) with the Vietnamese header; optionally password-marked or with odd dates."""
     import xlwt
 
     class _Encrypted(xlwt.Workbook):  # type: ignore[misc]
@@ -368,6 +371,10 @@ def _xls_bytes(filepass: bool = False, odd_dates: bool = False) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# test_hostile.py calls these two by their former names (it may change only in its imports).
+_xls_bytes = xls_bytes
 
 
 def _find_sst(xls: bytes) -> int:
@@ -503,7 +510,7 @@ def make_bad_corpus(directory: Path, dangerous: bool = True) -> dict[str, Expect
         ),
     )
 
-    (d / "odd_dates.xls").write_bytes(_xls_bytes(odd_dates=True))
+    (d / "odd_dates.xls").write_bytes(xls_bytes(odd_dates=True))
     exp["odd_dates.xls"] = (
         "read",
         lambda w: (
@@ -514,13 +521,13 @@ def make_bad_corpus(directory: Path, dangerous: bool = True) -> dict[str, Expect
         ),
     )
 
-    _write_ods(d / "sheet.ods", table)
+    write_ods(d / "sheet.ods", table)
     exp["sheet.ods"] = (
         "read",
         lambda w: w.format == "ods" and w.sheets[0].name == "Kế hoạch" and w.sheets[0].rows[1][3] == "78.675",
     )
 
-    (d / "xls_named_xlsx.xlsx").write_bytes(_xls_bytes())
+    (d / "xls_named_xlsx.xlsx").write_bytes(xls_bytes())
     exp["xls_named_xlsx.xlsx"] = (
         "read",
         lambda w: w.format == "xls" and any("named" in x for x in w.warnings),
@@ -542,49 +549,49 @@ def make_bad_corpus(directory: Path, dangerous: bool = True) -> dict[str, Expect
         ),
     )
 
-    _handmade_xlsx(
+    handmade_xlsx(
         d / "huge_dimension.xlsx",
-        _sheet_xml(f'<row r="1">{_inline("A1", "Tổng")}<c r="B1"><v>5</v></c></row>', "A1:XFD1048576"),
+        sheet_xml(f'<row r="1">{inline_cell("A1", "Tổng")}<c r="B1"><v>5</v></c></row>', "A1:XFD1048576"),
     )
     exp["huge_dimension.xlsx"] = (
         "read",
         lambda w: w.sheets[0].rows == [["Tổng", 5]] and any("declared dimension" in x for x in w.warnings),
     )
 
-    _handmade_xlsx(
+    handmade_xlsx(
         d / "far_cell.xlsx",
-        _sheet_xml(
+        sheet_xml(
             '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
         ),
     )
     exp["far_cell.xlsx"] = ("refused", "too_many_cells")  # calamine would request ~550 GB and abort
 
     # the same far cell with a newline before r=: calamine still reads the reference; the scan must too
-    _handmade_xlsx(
+    handmade_xlsx(
         d / "far_cell_newline.xlsx",
-        _sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c\nr="XFD1048576"><v>2</v></c></row>'),
+        sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c\nr="XFD1048576"><v>2</v></c></row>'),
     )
     exp["far_cell_newline.xlsx"] = ("refused", "too_many_cells")
 
-    _handmade_xlsx(
+    handmade_xlsx(
         d / "two_million_cells.xlsx",
-        _sheet_xml(
+        sheet_xml(
             '<row r="1"><c r="A1"><v>1</v></c></row><row r="1000000"><c r="B1000000"><v>2</v></c></row>'
         ),
     )
     exp["two_million_cells.xlsx"] = ("refused", "too_many_cells")
 
-    _handmade_xlsx(
+    handmade_xlsx(
         d / "styled_far_empty.xlsx",
-        _sheet_xml(
-            f'<row r="1">{_inline("A1", "STT")}<c r="XFD1" s="0"/></row><row r="1048576"><c r="A1048576" s="0"/></row>'
+        sheet_xml(
+            f'<row r="1">{inline_cell("A1", "STT")}<c r="XFD1" s="0"/></row><row r="1048576"><c r="A1048576" s="0"/></row>'
         ),
     )
     exp["styled_far_empty.xlsx"] = ("read", lambda w: w.sheets[0].rows == [["STT"]])
 
-    _handmade_xlsx(
+    handmade_xlsx(
         d / "no_r_attributes.xlsx",
-        _sheet_xml(
+        sheet_xml(
             '<row><c t="inlineStr"><is><t>STT</t></is></c><c><v>2</v></c></row>'
             '<row r="4"><c/><c><f>1+1</f></c><c t="inlineStr"><is><t>x</t></is></c></row>'
         ),
@@ -598,15 +605,15 @@ def make_bad_corpus(directory: Path, dangerous: bool = True) -> dict[str, Expect
         ),
     )
 
-    _handmade_xlsx(
+    handmade_xlsx(
         d / "odd_reference.xlsx",
-        _sheet_xml('<row r="1"><c r="A1"><v>1</v></c><c r="A99999999999"><v>2</v></c></row>'),
+        sheet_xml('<row r="1"><c r="A1"><v>1</v></c><c r="A99999999999"><v>2</v></c></row>'),
     )
     exp["odd_reference.xlsx"] = ("refused", "too_many_cells")  # calamine accepts the ref and aborts
 
-    _handmade_xlsx(
+    handmade_xlsx(
         d / "lowercase_reference.xlsx",
-        _sheet_xml(f'<row r="5">{_inline("c5", "Thuận An")}<c r="d5"><v>3</v></c></row>'),
+        sheet_xml(f'<row r="5">{inline_cell("c5", "Thuận An")}<c r="d5"><v>3</v></c></row>'),
     )
     exp["lowercase_reference.xlsx"] = ("read", lambda w: w.sheets[0].rows[4][2:] == ["Thuận An", 3])
 
@@ -615,7 +622,7 @@ def make_bad_corpus(directory: Path, dangerous: bool = True) -> dict[str, Expect
         'spreadsheetml/2006/main"><x:sheetData><x:row r="2"><x:c r="C2" t="inlineStr"><x:is><x:t>Địa điểm</x:t>'
         '</x:is></x:c><x:c r="D2"><x:f>1+1</x:f><x:v>2</x:v></x:c></x:row></x:sheetData></x:worksheet>'
     )
-    _handmade_xlsx(d / "prefixed_namespace.xlsx", prefixed)
+    handmade_xlsx(d / "prefixed_namespace.xlsx", prefixed)
     exp["prefixed_namespace.xlsx"] = (
         "read",
         lambda w: (
@@ -625,7 +632,7 @@ def make_bad_corpus(directory: Path, dangerous: bool = True) -> dict[str, Expect
         ),
     )
 
-    _handmade_xlsx(
+    handmade_xlsx(
         d / "malformed_sheet.xlsx",
         '<?xml version="1.0"?>\n<worksheet '
         + _NS
@@ -670,23 +677,23 @@ def make_bad_corpus(directory: Path, dangerous: bool = True) -> dict[str, Expect
             '<?xml version="1.0"?>\n<!DOCTYPE sst [<!ENTITY lol0 "lol">' + laughs + "]>"
             f'<sst {_NS} count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'
         )
-        _handmade_xlsx(
-            d / "billion_laughs.xlsx", _sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'), sst
+        handmade_xlsx(
+            d / "billion_laughs.xlsx", sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'), sst
         )
         exp["billion_laughs.xlsx"] = ("refused", "xml_entities")
 
-        xxe = _sheet_xml(
-            f'<row r="1">{_inline("A1", "&xxe;")}</row>',
+        xxe = sheet_xml(
+            f'<row r="1">{inline_cell("A1", "&xxe;")}</row>',
             prolog='<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
         )
-        _handmade_xlsx(d / "xxe.xlsx", xxe)
+        handmade_xlsx(d / "xxe.xlsx", xxe)
         exp["xxe.xlsx"] = ("refused", "xml_entities")
 
-        padded = _sheet_xml(
+        padded = sheet_xml(
             '<row r="1"><c r="A1"><v>1</v></c></row>',
             prolog="<!--" + " " * 100_000 + '-->\n<!DOCTYPE worksheet [<!ENTITY a "b">]>',
         )
-        _handmade_xlsx(d / "padded_doctype.xlsx", padded)
+        handmade_xlsx(d / "padded_doctype.xlsx", padded)
         exp["padded_doctype.xlsx"] = ("refused", "xml_entities")
 
     # -- encrypted ------------------------------------------------------------------------------
@@ -707,14 +714,14 @@ def make_bad_corpus(directory: Path, dangerous: bool = True) -> dict[str, Expect
     )
     exp["encrypted.xlsx"] = ("refused", "encrypted")
 
-    (d / "encrypted_filepass.xls").write_bytes(_xls_bytes(filepass=True))
+    (d / "encrypted_filepass.xls").write_bytes(xls_bytes(filepass=True))
     exp["encrypted_filepass.xls"] = ("refused", "encrypted")
 
     write_cfb(d / "word_document.xls", {"WordDocument": b"\xec\xa5" + b"\x00" * 100})
     exp["word_document.xls"] = ("refused", "not_a_spreadsheet")
 
     # -- hostile legacy binaries ------------------------------------------------------------------
-    xls = _xls_bytes()
+    xls = xls_bytes()
     rk_at_200 = struct.pack("<HHHH", 0x027E, 10, 1, 200)  # RK record header + row 1, col 200
     far = _patch_once(xls, rk_at_200, struct.pack("<HHHH", 0x027E, 10, 0xFFFF, 0xFFFF))
     (d / "xls_far_cell.xls").write_bytes(far)
@@ -731,7 +738,7 @@ def make_bad_corpus(directory: Path, dangerous: bool = True) -> dict[str, Expect
     write_xlsb(d / "xlsb_far_column.xlsb", [(0, 0, 1.0), (0, 0x00FFFFFF, 2.0)])
     exp["xlsb_far_column.xlsb"] = ("refused", "too_many_cells")
 
-    _write_ods(
+    write_ods(
         d / "ods_repeat_bomb.ods",
         table,
         extra_rows='<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
@@ -739,7 +746,7 @@ def make_bad_corpus(directory: Path, dangerous: bool = True) -> dict[str, Expect
     )
     exp["ods_repeat_bomb.ods"] = ("refused", "too_many_cells")
 
-    _write_ods(d / "ods_mangled_end_tag.ods", table, replace=(b"</table:table>", b"</t able:table>"))
+    write_ods(d / "ods_mangled_end_tag.ods", table, replace=(b"</table:table>", b"</t able:table>"))
     exp["ods_mangled_end_tag.ods"] = ("refused", "corrupt")  # calamine would loop forever on it
 
     # -- not spreadsheets -------------------------------------------------------------------------
@@ -792,7 +799,7 @@ def make_bad_corpus(directory: Path, dangerous: bool = True) -> dict[str, Expect
     (d / "utf16le_nobom.csv").write_bytes(text_csv.encode("utf-16-le"))
     exp["utf16le_nobom.csv"] = ("read", _csv_is(expected_rows, "utf-16-le"))
 
-    (d / "windows1258.csv").write_bytes(_cp1258_with_marks(text_csv))
+    (d / "windows1258.csv").write_bytes(cp1258_with_marks(text_csv))
     exp["windows1258.csv"] = (
         "read",
         lambda w: _csv_is(expected_rows, "windows-1258")(w) and any("windows-1258" in x for x in w.warnings),
@@ -830,7 +837,7 @@ def make_bad_corpus(directory: Path, dangerous: bool = True) -> dict[str, Expect
     return exp
 
 
-def _write_ods(
+def write_ods(
     path: Path, table: list[list[str]], extra_rows: str = "", replace: tuple[bytes, bytes] | None = None
 ) -> None:
     """An ODS written by odfpy (real-world structure); optionally raw rows appended or bytes replaced."""
@@ -863,10 +870,13 @@ def _write_ods(
             out.writestr(info, data)
 
 
+_write_ods = write_ods  # see _xls_bytes
+
+
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
-def _cp1258_with_marks(text: str) -> bytes:
+def cp1258_with_marks(text: str) -> bytes:
     """Encode as Vietnamese Windows-1258 files do: base letter (â, ơ, đ … precomposed) + combining tone mark."""
     out = bytearray()
     for ch in unicodedata.normalize("NFC", text):

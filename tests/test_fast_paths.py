@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.ingest import readers
 from analysis.ingest.numbers import UNITS, parse_amount
+from analysis.ingest.readers.extents import FALLBACK, scan_sheet_sax, scan_sheet_xml
 from analysis.ingest.sheet.cells import memo_amount as _memo_amount
 from analysis.text import fold
 
@@ -81,9 +81,9 @@ def test_sheet_scan_finds_the_same_extent_and_formulas_as_the_exact_sax_scan(tmp
     path = tmp_path / "scan.xlsx"
     wb.save(path)
     with zipfile.ZipFile(path) as zf:
-        fast = readers._scan_sheet_xml(zf.open("xl/worksheets/sheet1.xml"), exact=True)
-        exact = readers._scan_sheet_sax(zf.open("xl/worksheets/sheet1.xml"))
-    assert fast is not readers._FALLBACK
+        fast = scan_sheet_xml(zf.open("xl/worksheets/sheet1.xml"), exact=True)
+        exact = scan_sheet_sax(zf.open("xl/worksheets/sheet1.xml"))
+    assert fast is not FALLBACK
     assert (fast.max_row, fast.max_col) == (exact.max_row, exact.max_col) == (399, 27)
     assert fast.formulas == exact.formulas == {(399, 1)}
     assert fast.no_value == exact.no_value == {(399, 1)}  # openpyxl writes no cached value

@@ -301,8 +301,35 @@ def _describe(tok: tuple[str, str], after_number: bool) -> str:
     return f"not a number: unexpected word {text!r}"
 
 
+_Component = tuple[_Reading, str | None, bool]  # (reading, unit key, fraction)
+
+
 def _parse_text_impl(raw: str, default_unit: Unit | None, max_vnd: int) -> ParsedAmount:
     """Parse one text cell; see parse_amount for the contract."""
+    folded = _prepare_text(raw)
+    if isinstance(folded, ParsedAmount):
+        return folded
+    toks = _tokenize(folded)
+    if not any(kind == "num" for kind, _ in toks):
+        words = [tok for kind, tok in toks if kind == "word"]
+        return _error(f"not a number: unexpected word {words[0]!r}" if words else "no number")
+    flags: set[str] = set()
+    negative = False
+    if len(toks) >= 3 and toks[0] == ("sym", "(") and toks[-1] == ("sym", ")"):
+        negative, toks = True, toks[1:-1]  # accounting style (500)
+    i, negative, english, cur_before = _read_prefix(toks, flags, negative)
+    read = _read_components(toks, i, english, cur_before)
+    if isinstance(read, ParsedAmount):
+        return read
+    comps, english, unit_words = read
+    if unit_words:
+        flags.add("unit_in_cell")
+    total, unit = _sum_components(comps, cur_before, default_unit, english, max_vnd, flags)
+    return _finish(total, unit, flags, negative)
+
+
+def _prepare_text(raw: str) -> str | ParsedAmount:
+    """The folded text to tokenize, or the result already: empty marks, too long, a date, no number."""
     text = nfc(raw)
     if text in _NO_AMOUNT:
         return _EMPTY
@@ -320,14 +347,17 @@ def _parse_text_impl(raw: str, default_unit: Unit | None, max_vnd: int) -> Parse
     marked = _FOOTNOTE_RE.search(folded)
     if marked and marked.start() > 0 and folded[: marked.start()].strip()[-1:].isdigit():
         folded = folded[: marked.start()].rstrip()  # '286 (*)', '71(1)', '235*': a footnote marker, not part of it
-    toks = _tokenize(folded)
-    if not any(kind == "num" for kind, _ in toks):
-        words = [tok for kind, tok in toks if kind == "word"]
-        return _error(f"not a number: unexpected word {words[0]!r}" if words else "no number")
-    flags: set[str] = set()
-    negative = False
-    if len(toks) >= 3 and toks[0] == ("sym", "(") and toks[-1] == ("sym", ")"):
-        negative, toks = True, toks[1:-1]  # accounting style (500)
+    return folded
+
+
+def _read_prefix(
+    toks: list[tuple[str, str]], flags: set[str], negative: bool
+) -> tuple[int, bool, bool, bool]:
+    """Qualifiers ('gần', 'khoảng'), one sign and a currency before the first number.
+
+    Returns (index of the first other token, negative, English wording seen, currency before the number);
+    the qualifiers' flags go into ``flags``.
+    """
     n, i = len(toks), 0
     english = False
     cur_before = False
@@ -346,9 +376,19 @@ def _parse_text_impl(raw: str, default_unit: Unit | None, max_vnd: int) -> Parse
         else:
             break
         i += 1
+    return i, negative, english, cur_before
 
-    # Components: NUMBER ['/' NUMBER] [MAGNITUDE] [CURRENCY]  — repeated for "1 tỷ 200 triệu".
-    comps: list[tuple[_Reading, str | None, bool]] = []  # (reading, unit key, fraction)
+
+def _read_components(
+    toks: list[tuple[str, str]], i: int, english: bool, cur_before: bool
+) -> tuple[list[_Component], bool, bool] | ParsedAmount:
+    """Components NUMBER ['/' NUMBER] [MAGNITUDE] [CURRENCY] from ``toks[i]``, repeated for "1 tỷ 200 triệu".
+
+    Returns (components, English wording seen, unit words in the cell), or the error when the tokens are
+    not one amount (leftover tokens, several numbers, magnitudes not decreasing).
+    """
+    n = len(toks)
+    comps: list[_Component] = []
     unit_words = cur_before
     while i < n and toks[i][0] == "num":
         reading = _read_number(toks[i][1])
@@ -391,9 +431,18 @@ def _parse_text_impl(raw: str, default_unit: Unit | None, max_vnd: int) -> Parse
         mults = [UNITS[key].multiplier for key in keys if key]
         if any(a <= b for a, b in pairwise(mults)) or any(f for *_, f in comps):
             return _error("several numbers")
+    return comps, english, unit_words
 
-    if unit_words:
-        flags.add("unit_in_cell")
+
+def _sum_components(
+    comps: list[_Component],
+    cur_before: bool,
+    default_unit: Unit | None,
+    english: bool,
+    max_vnd: int,
+    flags: set[str],
+) -> tuple[Decimal, Unit]:
+    """The exact sum of the components in đồng and the unit of the last one (flags go into ``flags``)."""
     total = Decimal(0)
     unit: Unit | None = None
     for reading, key, fraction in comps:
@@ -412,7 +461,7 @@ def _parse_text_impl(raw: str, default_unit: Unit | None, max_vnd: int) -> Parse
             flags.add("fraction_approved_requested")
         total = _CTX.add(total, amount)
     assert unit is not None
-    return _finish(total, unit, flags, negative)
+    return total, unit
 
 
 @lru_cache(maxsize=262_144)
