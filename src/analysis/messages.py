@@ -95,3 +95,37 @@ def render(item: Message | str, lang: str = "vi", **fields: Any) -> str:
 def english(item: Message) -> str:
     """The stored English of a message (stable for tools reading JSON and CSV)."""
     return render(item, "en")
+
+
+class Problem(str):
+    """Why a cell cannot be read, as a code with parameters that also *is* its English text.
+
+    Why a ``str``: ``numbers.parse_amount`` and ``parse_count`` have always returned the English reason, which
+    tools read in ``rejects.csv``; a ``Problem`` keeps that (equality, printing, JSON) and adds the code, so the
+    Vietnamese is rendered from the template instead of recovered from the English.
+    """
+
+    code: str
+    params: dict[str, Any]
+
+    def __new__(cls, code: str, **params: Any) -> Problem:
+        self = super().__new__(cls, render(code, "en", **params))
+        self.code = code
+        self.params = params
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled across worker processes with its code
+        return (_problem, (self.code, self.params))
+
+    @property
+    def message(self) -> Message:
+        return message(self.code, **self.params)
+
+
+def _problem(code: str, params: dict[str, Any]) -> Problem:
+    return Problem(code, **params)
+
+
+def as_message(value: object) -> object:
+    """A ``Problem`` as its stored message; anything else as it is."""
+    return value.message if isinstance(value, Problem) else value

@@ -43,6 +43,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from analysis import config
+from analysis.messages import Problem
 from analysis.text import fold, nfc
 
 __all__ = [
@@ -201,12 +202,12 @@ def _read_number(s: str) -> _Reading | str:
     if "e" in s:
         mantissa, _, exponent = s.partition("e")
         if not _MANTISSA.fullmatch(mantissa) or abs(int(exponent)) > 30:
-            return "malformed number"
+            return Problem("problem.malformed_number")
         return _CTX.scaleb(Decimal(mantissa.replace(",", ".")), int(exponent)), None, ()
     if " " in s:
         m = _SPACED.fullmatch(s)
         if m is None:
-            return "several numbers"
+            return Problem("problem.several_numbers")
         whole, sep, frac = m.groups()
         value = Decimal(whole.replace(" ", "") + (f".{frac}" if frac else ""))
         return value, None, ("english_format",) if sep == "." else ()
@@ -221,7 +222,7 @@ def _read_number(s: str) -> _Reading | str:
             return Decimal(s), None, ("english_format",)
         if _VN_THOUSANDS.fullmatch(s):
             return Decimal(s.replace(".", "")), None, ()
-        return "malformed number"
+        return Problem("problem.malformed_number")
     if has_comma and not has_dot:
         if s.count(",") == 1:
             head, tail = s.split(",")
@@ -231,14 +232,14 @@ def _read_number(s: str) -> _Reading | str:
             return decimal, None, ()
         if _EN_THOUSANDS.fullmatch(s):
             return Decimal(s.replace(",", "")), None, ("english_format",)
-        return "malformed number"
+        return Problem("problem.malformed_number")
     if s.rfind(",") > s.rfind("."):
         if _VN_FULL.fullmatch(s):
             return Decimal(s.replace(".", "").replace(",", ".")), None, ()
-        return "malformed number"
+        return Problem("problem.malformed_number")
     if _EN_FULL.fullmatch(s):
         return Decimal(s.replace(",", "")), None, ("english_format",)
-    return "malformed number"
+    return Problem("problem.malformed_number")
 
 
 def _plausible(amount: Decimal, max_vnd: int) -> bool:
@@ -268,7 +269,7 @@ def _finish(total: Decimal, unit: Unit, flags: set[str], negative: bool = False)
         total = -total
     rounded = total.to_integral_value(rounding=ROUND_HALF_EVEN)
     if abs(rounded) > _INT64_MAX:
-        return _error("amount out of range")
+        return _error(Problem("problem.out_of_range"))
     if abs(_CTX.subtract(total, rounded)) > _ZERO_OK:
         flags.add("rounded")
     return ParsedAmount(int(rounded), unit, tuple(sorted(flags)))
@@ -286,18 +287,18 @@ def _describe(tok: tuple[str, str], after_number: bool) -> str:
     kind, text = tok
     if kind == "sym":
         if text == "%":
-            return "percentage, not an amount"
+            return Problem("problem.percentage")
         if text in _SIGNS and after_number:
-            return "range, not a single amount" if text != "+" else "several numbers"
+            return Problem("problem.range_amount") if text != "+" else Problem("problem.several_numbers")
         if text == "/":
-            return "malformed fraction"
-        return f"unexpected character {text!r}"
+            return Problem("problem.malformed_fraction")
+        return Problem("problem.unexpected_character", char=text)
     if kind == "num":
-        return "several numbers"
+        return Problem("problem.several_numbers")
     if kind == "qual":
-        return f"misplaced qualifier {text!r}"
+        return Problem("problem.misplaced_qualifier", word=text)
     if kind == "unit":
-        return f"misplaced unit {text!r}"
+        return Problem("problem.misplaced_unit", word=text)
     return f"not a number: unexpected word {text!r}"
 
 
@@ -312,7 +313,7 @@ def _parse_text_impl(raw: str, default_unit: Unit | None, max_vnd: int) -> Parse
     toks = _tokenize(folded)
     if not any(kind == "num" for kind, _ in toks):
         words = [tok for kind, tok in toks if kind == "word"]
-        return _error(f"not a number: unexpected word {words[0]!r}" if words else "no number")
+        return _error(Problem("problem.unexpected_word", word=words[0]) if words else Problem("problem.no_number"))
     flags: set[str] = set()
     negative = False
     if len(toks) >= 3 and toks[0] == ("sym", "(") and toks[-1] == ("sym", ")"):
@@ -334,15 +335,15 @@ def _prepare_text(raw: str) -> str | ParsedAmount:
     if text in _NO_AMOUNT:
         return _EMPTY
     if len(text) > _MAX_TEXT:
-        return _error("text too long for an amount")
+        return _error(Problem("problem.too_long_amount"))
     folded = fold(text)
     if folded in _NO_AMOUNT:
         return _EMPTY
     folded = folded.rstrip(" .;:")
     if not folded:
-        return _error("no number")
+        return _error(Problem("problem.no_number"))
     if _DATE_RE.search(folded):
-        return _error("date, not an amount")
+        return _error(Problem("problem.date_amount"))
     folded = folded.lstrip("'")  # "'1.250": Excel's text prefix typed into the cell
     marked = _FOOTNOTE_RE.search(folded)
     if marked and marked.start() > 0 and folded[: marked.start()].strip()[-1:].isdigit():
@@ -403,14 +404,14 @@ def _read_components(
                     return _error(denominator)
                 fraction, i = True, i + 2
             else:
-                return _error("malformed fraction")
+                return _error(Problem("problem.malformed_fraction"))
         mag: _Form | None = None
         cur = False
         while i < n and toks[i][0] == "unit":
             form = _FORMS[toks[i][1]]
             if form.kind == "magnitude":
                 if mag is not None or cur:
-                    return _error("two units in one amount")
+                    return _error(Problem("problem.two_units"))
                 mag = form
             else:
                 cur = True
@@ -419,18 +420,18 @@ def _read_components(
             i += 1
         comps.append((reading, mag.unit if mag else ("dong" if cur else None), fraction))
         if cur and mag is None and i < n and toks[i][0] == "num":
-            return _error("several numbers")
+            return _error(Problem("problem.several_numbers"))
     if i < n:
         return _error(_describe(toks[i], bool(comps)))
     if not comps:
-        return _error("no number")
+        return _error(Problem("problem.no_number"))
     if len(comps) > 1:
         keys = [key for _, key, _ in comps]
         if None in keys:
-            return _error("several numbers")
+            return _error(Problem("problem.several_numbers"))
         mults = [UNITS[key].multiplier for key in keys if key]
         if any(a <= b for a, b in pairwise(mults)) or any(f for *_, f in comps):
-            return _error("several numbers")
+            return _error(Problem("problem.several_numbers"))
     return comps, english, unit_words
 
 
@@ -474,13 +475,13 @@ def _parse_decimal(value: Decimal, default_unit: Unit | None) -> ParsedAmount:
     if value.is_nan():
         return _EMPTY
     if not value.is_finite():
-        return _error("not a finite number")
+        return _error(Problem("problem.not_finite"))
     flags: set[str] = set()
     unit = default_unit
     if unit is None:
         unit, flags = UNITS["dong"], {"unit_assumed"}
     if value.adjusted() > 40:
-        return _error("amount out of range")
+        return _error(Problem("problem.out_of_range"))
     return _finish(_CTX.multiply(value, Decimal(unit.multiplier)), unit, flags)
 
 
@@ -493,22 +494,22 @@ def _parse_amount(value: object, default_unit: Unit | None) -> ParsedAmount:
     if value is None or _is_missing_scalar(value):
         return _EMPTY
     if isinstance(value, bool | np.bool_):
-        return _error("boolean")
+        return _error(Problem("problem.boolean"))
     if isinstance(value, dt.date | dt.time | np.datetime64):
-        return _error("date, not an amount")
+        return _error(Problem("problem.date_amount"))
     if isinstance(value, dt.timedelta | np.timedelta64):
-        return _error("duration, not an amount")
+        return _error(Problem("problem.duration_amount"))
     if isinstance(value, str):
         max_vnd = config.PLAUSIBLE_MAX_VND
         if len(value) <= _CACHE_TEXT:
             return _parse_text_cached(value, default_unit, max_vnd)
         if len(value) > 10 * _CACHE_TEXT and len(value.strip()) > _MAX_TEXT:
-            return _error("text too long for an amount")
+            return _error(Problem("problem.too_long_amount"))
         return _parse_text_impl(value, default_unit, max_vnd)
     if isinstance(value, _numbers.Integral):
         whole = int(value)
         if abs(whole) > _INT64_MAX:
-            return _error("amount out of range")
+            return _error(Problem("problem.out_of_range"))
         return _parse_decimal(Decimal(whole), default_unit)
     if isinstance(value, float):
         return _parse_decimal(Decimal(repr(float(value))), default_unit)
@@ -525,9 +526,9 @@ def _parse_amount(value: object, default_unit: Unit | None) -> ParsedAmount:
         if abs(exact - rounded) > Fraction(1, 100):
             flags.add("rounded")
         if abs(rounded) > _INT64_MAX:
-            return _error("amount out of range")
+            return _error(Problem("problem.out_of_range"))
         return ParsedAmount(int(rounded), unit, tuple(sorted(flags)))
-    return _error(f"unsupported type {type(value).__name__}")
+    return _error(Problem("problem.unsupported_type", type=type(value).__name__))
 
 
 def parse_amount(value: object, default_unit: Unit | None) -> ParsedAmount:
@@ -539,12 +540,12 @@ def parse_amount(value: object, default_unit: Unit | None) -> ParsedAmount:
     """
     try:
         if default_unit is not None and not isinstance(default_unit, Unit):
-            return _error("default_unit is not a Unit")
+            return _error(Problem("problem.bad_default_unit"))
         return _parse_amount(value, default_unit)
     except (ArithmeticError, InvalidOperation, ValueError, TypeError, OverflowError, RecursionError) as exc:
-        return _error(f"unreadable ({type(exc).__name__})")
+        return _error(Problem("problem.unreadable", error=type(exc).__name__))
     except Exception as exc:  # the contract is "never raise": an odd object's __str__/__eq__ may fail
-        return _error(f"unreadable ({type(exc).__name__})")
+        return _error(Problem("problem.unreadable", error=type(exc).__name__))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -562,26 +563,26 @@ def _parse_count_impl(value: object) -> tuple[int | None, str | None]:
     if value is None or _is_missing_scalar(value):
         return None, None
     if isinstance(value, bool | np.bool_):
-        return None, "boolean"
+        return None, Problem("problem.boolean")
     if isinstance(value, dt.date | dt.time | np.datetime64):
-        return None, "date, not a count"
+        return None, Problem("problem.date_count")
     if isinstance(value, _numbers.Integral):
         count = int(value)
-        return (count, None) if count >= 0 else (None, "negative count")
+        return (count, None) if count >= 0 else (None, Problem("problem.negative_count"))
     if isinstance(value, float | np.floating | Decimal):
         number = Decimal(str(value)) if not isinstance(value, Decimal) else value
         if number.is_nan():
             return None, None
         if not number.is_finite() or number != number.to_integral_value():
-            return None, "not a whole number"
-        return (int(number), None) if number >= 0 else (None, "negative count")
+            return None, Problem("problem.not_whole")
+        return (int(number), None) if number >= 0 else (None, Problem("problem.negative_count"))
     if not isinstance(value, str):
-        return None, f"unsupported type {type(value).__name__}"
+        return None, Problem("problem.unsupported_type", type=type(value).__name__)
     text = nfc(value)
     if text in _NO_AMOUNT:
         return None, None
     if len(text) > _MAX_TEXT:
-        return None, "text too long for a count"
+        return None, Problem("problem.too_long_count")
     folded = fold(text).rstrip(" .;:")
     if folded.startswith("(") and folded.endswith(")"):
         folded = folded[1:-1].strip()
@@ -589,14 +590,14 @@ def _parse_count_impl(value: object) -> tuple[int | None, str | None]:
         return None, None
     m = _COUNT_RANGE.fullmatch(folded)
     if m:
-        return None, f"range {m.group(1)}-{m.group(2)}"
+        return None, Problem("problem.count_range", low=m.group(1), high=m.group(2))
     m = _COUNT_RE.fullmatch(folded)
     if m is None:
         if re.search(r"\d[.,]\d", folded):
-            return None, "not a whole number"
-        return None, f"not a count: {text[:40]!r}"
+            return None, Problem("problem.not_whole")
+        return None, Problem("problem.not_count", text=text[:40])
     if m.group("qual"):
-        return None, f"approximate count: {text[:40]!r}"
+        return None, Problem("problem.approximate_count", text=text[:40])
     return int(re.sub(r"[.,]", "", m.group("num"))), None
 
 
@@ -609,7 +610,7 @@ def parse_count(value: object) -> tuple[int | None, str | None]:
     try:
         return _parse_count_impl(value)
     except Exception as exc:  # never raise, as parse_amount
-        return None, f"unreadable ({type(exc).__name__})"
+        return None, Problem("problem.unreadable", error=type(exc).__name__)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ Why a step of its own: it is the hottest loop of the ingest and the one whose co
 
 from __future__ import annotations
 
-from ...messages import message
+from ...messages import as_message, message
 from ..numbers import ParsedAmount, parse_amount
 from .cells import memo_amount
 from .model import ColumnPlan, Row
@@ -35,7 +35,9 @@ def parse_amounts(data: list[Row], plan: ColumnPlan) -> None:
             else:
                 parsed = parse_amount(value, applied)
             if parsed.error:
-                row.fail(message("reason.amount_unreadable", problem=parsed.error, column=c.letter, label=c.label), ci, value)
+                reason = message("reason.amount_unreadable", problem=as_message(parsed.error), column=c.letter,
+                                 label=c.label)
+                row.fail(reason, ci, value)
                 continue
             if parsed.amount_vnd is None:
                 continue

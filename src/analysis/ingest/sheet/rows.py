@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ...messages import message
+from ...messages import as_message, message
 from ...text import fold, is_blank
 from .. import classify
 from ..layout import Layout, is_numbering_row
@@ -143,7 +143,7 @@ class _LineReader:
                 continue
             count, problem = parse_count(value)
             if problem:
-                row.fail(message("reason.count_unreadable", problem=problem), c.index, value)
+                row.fail(message("reason.count_unreadable", problem=as_message(problem)), c.index, value)
             row.counts[c.index] = count
 
     def _unit_line(self, r: int, row: Row, cells: list[object], width: int, stt_level: float | None,
