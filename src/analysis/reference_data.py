@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config
+from analysis import config, vocab
 from analysis.text import fold, nfc
 
 PROGRAM_CODES: tuple[str, ...] = (
@@ -32,8 +32,9 @@ CROSSWALK_SCHEMES: tuple[str, ...] = ("group7_2014_2020", "qd1881_2021_2025")
 
 
 def _read_text_csv(path: Path) -> pd.DataFrame:
-    """Read every column as text ('' for empty cells), NFC-normalised."""
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    """Read every column as text ('' for empty cells), NFC-normalised; the file is read by analysis.vocab."""
+    header, rows = vocab.read_table(path)
+    df = pd.DataFrame([[row.get(col, "") for col in header] for row in rows], columns=list(header), dtype=object)
     for col in df.columns:
         df[col] = df[col].map(nfc).astype("string")
     return df

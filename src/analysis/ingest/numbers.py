@@ -27,7 +27,6 @@ Ambiguity rules (see ``docs/domain.md`` "Numbers and units"):
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import numbers as _numbers
 import re
@@ -37,12 +36,11 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
 from itertools import pairwise
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from analysis import config
+from analysis import config, vocab
 from analysis.text import fold, nfc
 
 __all__ = [
@@ -99,9 +97,8 @@ class _Form:
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    path: Path = config.VOCAB_DIR / name
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [row for row in csv.DictReader(handle) if (row.get("form") or "").strip()]
+    """Rows of ``vocab/<name>`` that name a form (analysis.vocab reads the file)."""
+    return [row for row in vocab.rows(name) if (row.get("form") or "").strip()]
 
 
 def _load_units() -> dict[str, _Form]:
