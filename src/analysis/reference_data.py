@@ -102,7 +102,10 @@ def provinces_2025(path: Path | None = None) -> pd.DataFrame:
     return _provinces_2025(str(path or config.REFERENCE_DIR / "provinces_2025.csv")).copy()
 
 
-_PROVINCE_PREFIX_RE = re.compile(r"^(thanh pho|tp\.?|tinh|t\.)\s+")
+@lru_cache(maxsize=1)
+def _province_key_prefix_re() -> re.Pattern[str]:
+    """'Thành phố ', 'TP. ', 'Tỉnh ' … before a folded province name (vocab/place_words.csv: province_key_prefix)."""
+    return re.compile(rf"^(?:{vocab.alternation(vocab.folded_words('place_words', 'province_key_prefix'))})\s+")
 
 
 def province_key(name: str) -> str:
@@ -114,7 +117,7 @@ def province_key(name: str) -> str:
     key = fold(nfc(name))
     key = re.sub(r"[\u2010-\u2015\-]+", "-", key)
     key = re.sub(r"\s*-\s*", "-", key)
-    key = _PROVINCE_PREFIX_RE.sub("", key)
+    key = _province_key_prefix_re().sub("", key)
     return key.strip()
 
 

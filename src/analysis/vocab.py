@@ -128,9 +128,13 @@ def folded_words(name: str, kind: str) -> tuple[str, ...]:
     return tuple(fold(w) for w in words(name, kind=kind))
 
 
-def alternation(items: Iterable[str]) -> str:
-    """A regex alternation of literal phrases, longest first (so 'tp.' is tried before 'tp'), no duplicates."""
+def alternation(items: Iterable[str], space_before_colon: bool = False) -> str:
+    """A regex alternation of literal phrases, longest first (so 'tp.' is tried before 'tp'), no duplicates.
+
+    With ``space_before_colon`` a ':' in a phrase may have white space before it ('Số :' as typed for 'Số:').
+    """
     unique = sorted(set(items), key=lambda s: (-len(s), s))
     if not unique:
         raise ValueError("alternation of no words")
-    return "|".join(re.escape(w) for w in unique)
+    escaped = (re.escape(w) for w in unique)
+    return "|".join(e.replace(":", r"\s*:") if space_before_colon else e for e in escaped)
