@@ -353,3 +353,17 @@ def test_label_family_reads_labels_csv() -> None:
         vocab.LabelFamily("skip", "fr")
     with pytest.raises(KeyError):
         vocab.label("no.such.key")
+
+
+def test_reference_tables_read_as_pandas_read_them() -> None:
+    """reference_data reads through analysis.vocab now; its frames are the ones pandas.read_csv gave."""
+    import pandas as pd
+
+    from analysis import config
+    from analysis.text import nfc
+
+    for path in [*sorted(config.REFERENCE_DIR.glob("*.csv")), config.PUBLISHED_FIGURES]:
+        expected = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        for col in expected.columns:
+            expected[col] = expected[col].map(nfc).astype("string")
+        pd.testing.assert_frame_equal(reference_data._read_text_csv(path), expected)
