@@ -11,14 +11,13 @@ in notebooks); the house style is applied while the figure is built, whatever th
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
 import string
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache, wraps
+from functools import wraps
 from pathlib import Path
 from typing import Any, NamedTuple, ParamSpec, TypeVar
 from urllib.parse import urlparse
@@ -36,12 +35,12 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
-from analysis import config, fmt, metrics, reference_data
+from analysis import config, fmt, metrics, reference_data, vocab
 from analysis.text import fold, nfc
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STYLE_PATH = PACKAGE_DIR / "style" / "khuyencong.mplstyle"
-LABELS_PATH = PACKAGE_DIR / "labels.csv"
+LABELS_PATH = vocab.LABELS_CSV
 SLIDE_SIZE_IN: tuple[float, float] = (16.0, 9.0)
 SLIDE_DPI = 120
 SLIDE_PX: tuple[int, int] = (1920, 1080)
@@ -105,10 +104,8 @@ R = TypeVar("R")
 # ---- labels --------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def _labels() -> dict[str, dict[str, str]]:
-    with LABELS_PATH.open(encoding="utf-8-sig", newline="") as fh:
-        return {nfc(r["key"]): {"vi": nfc(r["vi"]), "en": nfc(r["en"])} for r in csv.DictReader(fh)}
+    return vocab.labels()
 
 
 def label_keys() -> list[str]:
@@ -117,14 +114,8 @@ def label_keys() -> list[str]:
 
 
 def label(key: str, lang: str = "vi", **values: object) -> str:
-    """The text for `key` in `lang` from labels.csv, with {placeholders} filled from `values`."""
-    if lang not in fmt.LANGS:
-        raise ValueError(f"lang must be one of {fmt.LANGS}, got {lang!r}")
-    try:
-        text = _labels()[key][lang]
-    except KeyError:
-        raise KeyError(f"no label {key!r} in {LABELS_PATH.name}") from None
-    return text.format(**values) if values else text
+    """The text for `key` in `lang` from labels.csv, with {placeholders} filled from `values` (analysis.vocab)."""
+    return vocab.label(key, lang, **values)
 
 
 def program_label(code: str | None, lang: str = "vi") -> str:

@@ -7,11 +7,11 @@ Messages live in ``vocab/messages.csv`` so they can be reworded without touching
 
 from __future__ import annotations
 
-import csv
 import os
 from functools import lru_cache
 from pathlib import Path
 
+from . import vocab
 from .config import VOCAB_DIR
 
 MESSAGES_CSV: Path = VOCAB_DIR / "messages.csv"
@@ -36,16 +36,17 @@ class _SafeDict(dict):
 
 @lru_cache(maxsize=1)
 def _messages() -> dict[str, dict[str, str]]:
-    """Load ``code → {lang: template}`` once; a missing file leaves only the built-in fallback."""
+    """``code → {lang: template}`` from ``vocab/messages.csv`` (through analysis.vocab); a missing file leaves only
+    the built-in fallback, so a refusal can still be said."""
     table: dict[str, dict[str, str]] = {}
     try:
-        with MESSAGES_CSV.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                code = (row.get("code") or "").strip()
-                if code:
-                    table[code] = {"vi": row.get("message_vi") or "", "en": row.get("message_en") or ""}
+        rows = vocab.rows("messages")
     except OSError:
-        pass
+        return table
+    for row in rows:
+        code = row.get("code", "").strip()
+        if code:
+            table[code] = {"vi": row.get("message_vi", ""), "en": row.get("message_en", "")}
     return table
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config
+from analysis import config, vocab
 from analysis.text import fold, nfc
 
 PROGRAM_CODES: tuple[str, ...] = (
@@ -32,8 +32,9 @@ CROSSWALK_SCHEMES: tuple[str, ...] = ("group7_2014_2020", "qd1881_2021_2025")
 
 
 def _read_text_csv(path: Path) -> pd.DataFrame:
-    """Read every column as text ('' for empty cells), NFC-normalised."""
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    """Read every column as text ('' for empty cells), NFC-normalised; the file is read by analysis.vocab."""
+    header, rows = vocab.read_table(path)
+    df = pd.DataFrame([[row.get(col, "") for col in header] for row in rows], columns=list(header), dtype=object)
     for col in df.columns:
         df[col] = df[col].map(nfc).astype("string")
     return df
@@ -101,7 +102,10 @@ def provinces_2025(path: Path | None = None) -> pd.DataFrame:
     return _provinces_2025(str(path or config.REFERENCE_DIR / "provinces_2025.csv")).copy()
 
 
-_PROVINCE_PREFIX_RE = re.compile(r"^(thanh pho|tp\.?|tinh|t\.)\s+")
+@lru_cache(maxsize=1)
+def _province_key_prefix_re() -> re.Pattern[str]:
+    """'Thành phố ', 'TP. ', 'Tỉnh ' … before a folded province name (vocab/place_words.csv: province_key_prefix)."""
+    return re.compile(rf"^(?:{vocab.alternation(vocab.folded_words('place_words', 'province_key_prefix'))})\s+")
 
 
 def province_key(name: str) -> str:
@@ -113,7 +117,7 @@ def province_key(name: str) -> str:
     key = fold(nfc(name))
     key = re.sub(r"[\u2010-\u2015\-]+", "-", key)
     key = re.sub(r"\s*-\s*", "-", key)
-    key = _PROVINCE_PREFIX_RE.sub("", key)
+    key = _province_key_prefix_re().sub("", key)
     return key.strip()
 
 

@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__, config, outputs
+from . import __version__, config, outputs, vocab
 from .safe_export import atomic_path as atomic_path_bytes
 from .safe_export import atomic_write_text, default_mode
 
@@ -59,92 +59,8 @@ PRODUCT_DIRS: tuple[str, ...] = ("html", "figures", "tables", "notebooks", "slid
 # Files at the top of a build folder that a build owns: briefs, Word reports, the zip bundle.
 PRODUCT_FILES: tuple[tuple[str, str], ...] = (("tom_tat_", ".md"), ("bao_cao_", ".docx"), ("goi_bao_cao_", ".zip"))
 
-LABELS: dict[str, dict[str, str]] = {
-    "vi": {
-        "kicker": "Phân tích kinh phí khuyến công",
-        "index_title": "Báo cáo phân tích khuyến công",
-        "back": "← Danh mục báo cáo",
-        "toc": "Mục lục",
-        "built": "Lập ngày",
-        "version": "phiên bản công cụ",
-        "provenance": "Nguồn dữ liệu và cách lập báo cáo",
-        "hash_note": "Các tệp số liệu gốc đã dùng. Mã SHA-256 cho phép kiểm tra tệp không bị sửa sau khi lập báo cáo.",
-        "no_files": "Không có tệp số liệu gốc nào được ghi nhận.",
-        "file": "Tệp",
-        "size": "Dung lượng",
-        "rows": "Số dòng dùng trong báo cáo",
-        "unreadable": "không đọc được",
-        "banner_title": "Dữ liệu minh họa",
-        "banner_text": "— số liệu mẫu để trình bày cách phân tích; không dùng cho báo cáo chính thức.",
-        "reports": "Các báo cáo",
-        "downloads": "Tải về",
-        "xlsx": "Bảng tổng hợp (Excel)",
-        "brief_file": "Tóm tắt cuộc họp năm {year} (văn bản cho công cụ)",
-        "report_docx": "Báo cáo năm {year} (Word)",
-        "deck": "Trình chiếu họp tổng kết năm {year} (PowerPoint)",
-        "figures": "Biểu đồ cho trình chiếu (PNG, SVG)",
-        "figures_note": "{n} tệp ảnh PNG và SVG",
-        "brief_heading": "Tóm tắt cho cuộc họp — {scope}năm {year}",
-        "widget_omitted": "(Thành phần tương tác không hiển thị trong bản HTML ngoại tuyến.)",
-        "province": "Tỉnh",
-        "years": "Năm",
-        "lang": "Ngôn ngữ",
-        "base_year": "Năm gốc",
-        "all_provinces": "tất cả các tỉnh",
-        "provinces_title": "Báo cáo phân tích khuyến công theo tỉnh",
-        "provinces_heading": "Các tỉnh",
-        "provinces_back": "← Các tỉnh",
-        "province_summary": "{n} báo cáo · {years}",
-        "province_actual": "thực hiện {year}: {amount}",
-        "province_plan": "kế hoạch {year}: {amount}",
-        "progress": "Chạy sổ tay",
-        "up_to_date": "Báo cáo đã cập nhật, không cần lập lại (up to date)",
-        "done": "Đã lập {n} báo cáo trong {s} giây → {out}",
-        "bytes": "{n} KB",
-    },
-    "en": {
-        "kicker": "Industrial promotion (khuyến công) funding analysis",
-        "index_title": "Khuyến công analysis reports",
-        "back": "← All reports",
-        "toc": "Contents",
-        "built": "Built",
-        "version": "toolkit version",
-        "provenance": "Data sources and build",
-        "hash_note": "Raw data files used. The SHA-256 hash lets anyone check a file was not changed after the build.",
-        "no_files": "No raw data file was recorded.",
-        "file": "File",
-        "size": "Size",
-        "rows": "Rows in this report",
-        "unreadable": "unreadable",
-        "banner_title": "Illustrative data",
-        "banner_text": "— sample figures that show the method; not for official reporting.",
-        "reports": "Reports",
-        "downloads": "Downloads",
-        "xlsx": "Summary tables (Excel)",
-        "brief_file": "Meeting brief {year} (plain text for tools)",
-        "report_docx": "Report {year} (Word)",
-        "deck": "Review meeting deck {year} (PowerPoint)",
-        "figures": "Charts for slides (PNG, SVG)",
-        "figures_note": "{n} PNG and SVG files",
-        "brief_heading": "Meeting brief — {scope}{year}",
-        "widget_omitted": "(Interactive widget not shown in the offline HTML.)",
-        "province": "Province",
-        "years": "Years",
-        "lang": "Language",
-        "base_year": "Base year",
-        "all_provinces": "all provinces",
-        "provinces_title": "Khuyến công analysis reports by province",
-        "provinces_heading": "Provinces",
-        "provinces_back": "← All provinces",
-        "province_summary": "{n} reports · {years}",
-        "province_actual": "actual {year}: {amount}",
-        "province_plan": "plan {year}: {amount}",
-        "progress": "Running notebooks",
-        "up_to_date": "Reports are up to date",
-        "done": "Built {n} report(s) in {s} s → {out}",
-        "bytes": "{n} KB",
-    },
-}
+# The words of the report pages and the terminal line ('site.*' in labels.csv), per language.
+LABELS: dict[str, Mapping[str, str]] = {lang: vocab.LabelFamily("site", lang) for lang in LANGS}
 
 
 class ReportError(_ErrorBase):

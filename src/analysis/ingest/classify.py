@@ -172,6 +172,18 @@ def sources_named(text: str) -> set[str]:
     }
 
 
+@cache
+def _source_lead_re() -> re.Pattern[str]:
+    """'Nguồn …', 'Từ nguồn …' before a source name (vocab/source_words.csv: lead)."""
+    return re.compile(rf"^(?:{vocab.alternation(vocab.folded_words('source_words', 'lead'))})\s+")
+
+
+@cache
+def _source_filler_re() -> re.Pattern[str]:
+    """Words around a source name that leave the line naming only the source (vocab/source_words.csv: filler)."""
+    return re.compile(rf"\b(?:{vocab.alternation(vocab.folded_words('source_words', 'filler'))})\b")
+
+
 @lru_cache(maxsize=100_000)
 def is_source_label(label: str) -> bool:
     """True when the whole label is essentially a funding-source name (a line of a summary by source)."""
@@ -181,13 +193,13 @@ def is_source_label(label: str) -> bool:
     if found:
         folded = bare
     else:
-        folded = re.sub(r"^(nguon|kinh phi|von|chuong trinh|tu nguon|ngan sach)\s+", "", bare)
+        folded = _source_lead_re().sub("", bare)
         found = source_matcher().match(folded) or source_matcher().match(fold(strip_numbering(label)))
         if not found:
             return False
         folded = folded if found[0] in folded else fold(strip_numbering(label))
     rest = folded.replace(found[0], " ")
-    rest = re.sub(r"\b(nguon|kinh phi|von|chuong trinh|ho tro|cua|cac|co so|khuyen cong|ngan sach|tu)\b", " ", rest)
+    rest = _source_filler_re().sub(" ", rest)
     return len(rest.strip(" .,:;-()")) <= 3
 
 
@@ -274,7 +286,10 @@ def detect_year(text: str) -> int | None:
     return years[0] if years else None
 
 
-_PROVINCE_PREFIX_RE = r"(?:tinh|thanh pho|tp\.?|ubnd tinh|ubnd thanh pho)\s+"
+@cache
+def _province_prefix() -> str:
+    """'tỉnh ', 'UBND thành phố ' … before a province name (vocab/place_words.csv: province_prefix), as a pattern."""
+    return rf"(?:{vocab.alternation(vocab.folded_words('place_words', 'province_prefix'))})\s+"
 
 
 @lru_cache(maxsize=10_000)
@@ -287,8 +302,9 @@ def detect_province(text: str) -> str:
     if not folded:
         return ""
     matcher = province_matcher()
+    prefix = _province_prefix()
     for key, value, _ in matcher.entries:
-        if key in folded and re.search(_PROVINCE_PREFIX_RE + re.escape(key) + r"(?![a-z0-9])", folded):
+        if key in folded and re.search(prefix + re.escape(key) + r"(?![a-z0-9])", folded):
             return value
     found = matcher.match(folded)
     return found[1] if found else ""
@@ -300,19 +316,18 @@ def _not_district() -> tuple[str, ...]:
     return tuple(fold(r["pattern"]) for r in vocab_rows("places_not_district"))
 
 
-_DISTRICT_PREFIX_RE = re.compile(
-    r"^(?:thanh pho|thi xa|thi tran|huyen|quan|tp\.?|tx\.?|tt\.?|h\.|q\.)\s*", re.IGNORECASE
-)
-_DISTRICT_IN_TEXT_RE = re.compile(
-    r"(?:^|[,;\-]\s*|\s)(?:thanh pho|thi xa|huyen|quan|tp\.|tx\.|h\.|q\.)\s*([^,;()]+)", re.IGNORECASE
-)
+@cache
+def _district_prefix_re() -> re.Pattern[str]:
+    """'Thành phố', 'TX.', 'H.' … at the start of a place (vocab/place_words.csv: district_prefix), on folded text."""
+    words = vocab.alternation(vocab.folded_words("place_words", "district_prefix"))
+    return re.compile(rf"^(?:{words})\s*", re.IGNORECASE)
 
 
 def names_a_place(text: str) -> bool:
     """'TP. Dĩ An', 'H. Phú Giáo', 'Huyện Bàu Bàng': a district name (a header of one column per district), whose
     words ('Giáo') must not be read as stage or source words."""
     folded = fold(text)
-    found = _DISTRICT_PREFIX_RE.match(folded)
+    found = _district_prefix_re().match(folded)
     return bool(found) and len(folded) > found.end()
 
 
@@ -334,7 +349,7 @@ def normalise_district(place: str) -> str:
         return found[1]
     original_parts = [p.strip() for p in re.split(r"[,;]", text) if p.strip()]
     for part in reversed(original_parts):
-        if _DISTRICT_PREFIX_RE.match(fold(part)):
+        if _district_prefix_re().match(fold(part)):
             bare = _strip_prefix_keep_case(part)
             return bare
     if len(original_parts) == 1 and len(text) <= 40 and not re.search(r"\d", text):
@@ -344,7 +359,7 @@ def normalise_district(place: str) -> str:
 
 def _strip_prefix_keep_case(part: str) -> str:
     folded = fold(part)
-    matched = _DISTRICT_PREFIX_RE.match(folded)
+    matched = _district_prefix_re().match(folded)
     if not matched:
         return part.strip()
     # fold() keeps one character per character except 'đ'→'d', so lengths line up after NFC
@@ -363,7 +378,9 @@ def _count_header_re() -> re.Pattern[str]:
     A rule over words (vocab/count_headers.csv), not a list of whole headers, so wordings never seen still
     read as counts.
     """
-    return re.compile(rf"(?<![a-z0-9])(?:{_words('count')})\s*(?:cac\s+)?(?:{_words('noun')})(?![a-z0-9])")
+    return re.compile(
+        rf"(?<![a-z0-9])(?:{_words('count')})\s*(?:(?:{_words('joiner')})\s+)?(?:{_words('noun')})(?![a-z0-9])"
+    )
 
 
 @cache
@@ -416,9 +433,13 @@ def classify_header_part(part: str) -> HeaderMeaning | None:
     return HeaderMeaning(role, source, found[0])
 
 
-_TOTAL_REST_RE = re.compile(
-    r"^(?:(?:cong|so|kinh phi|toan tinh|chung|tat ca)(?![a-z])|\(|[+=:]|(?:[a-z]|[ivx]+|\d+)$|(?:nhom|muc|phan|nhom chuong trinh|chuong trinh|ca nam|toan bo|huyen|quan|thi xa|thanh pho|tp|tx|nam|bieu|phu luc|linh vuc|nguon|khoi|dot|quy|dia ban|giai doan|ca giai doan|cac nam)(?:[\s.]|$))"
-)
+@cache
+def _total_rest_re() -> re.Pattern[str]:
+    """What may follow a lone 'Cộng'/'Tổng' on a total line: a qualifier ('Tổng cộng', 'Cộng số'), a bracket or
+    sign, a numbering, or the part it adds up ('Cộng nhóm I') — vocab/row_words.csv: total_qualifier, total_scope."""
+    qualifier = vocab.alternation(vocab.folded_words("row_words", "total_qualifier"))
+    scope = vocab.alternation(vocab.folded_words("row_words", "total_scope"))
+    return re.compile(rf"^(?:(?:{qualifier})(?![a-z])|\(|[+=:]|(?:[a-z]|[ivx]+|\d+)$|(?:{scope})(?:[\s.]|$))")
 
 
 @lru_cache(maxsize=10_000)
@@ -435,6 +456,33 @@ def classify_row_label(label: str) -> str:
         # 'Cộng' / 'Tổng' alone or followed by a qualifier, not 'Cộng đồng …' or 'Tổng hợp …' (a wording of two
         # words or more — 'Tổng cộng', 'Tổng kinh phí khuyến công' — is a total whatever follows)
         rest = folded[len(found[1]) :].strip(" .:*")
-        if rest and not _TOTAL_REST_RE.match(rest):
+        if rest and not _total_rest_re().match(rest):
             return ""
     return kind
+
+
+# --- words of the lines below and inside a table (vocab/row_words.csv), for the sheet step ---------------------
+
+
+@cache
+def signature_re() -> re.Pattern[str]:
+    """'KT. Giám đốc', 'Người lập', 'Kế toán' at the start of a folded line: the signature block under a table
+    (vocab/row_words.csv: signature_prefix, signature). Use with ``.match``."""
+    prefix = vocab.alternation(vocab.folded_words("row_words", "signature_prefix"))
+    role = vocab.alternation(vocab.folded_words("row_words", "signature"))
+    return re.compile(rf"^({prefix})?\s*({role})")
+
+
+@cache
+def date_line_re() -> re.Pattern[str]:
+    """'…, ngày 15 tháng 12 năm 2017' and 'ngày … tháng … năm …' in a folded line: the place-date line of a
+    signature block (vocab/row_words.csv: date_line, its words in order). Use with ``.search``."""
+    *words, last = (re.escape(w) for w in vocab.folded_words("row_words", "date_line"))
+    return re.compile("".join(rf"{w}\s*\.*\s*\d*\s*" for w in words) + rf"{last}\s*\d{{0,4}}")
+
+
+@cache
+def within_words() -> tuple[str, ...]:
+    """'trong do' (folded 'Trong đó'): the words that open the breakdown of the line above
+    (vocab/row_words.csv: within)."""
+    return vocab.folded_words("row_words", "within")

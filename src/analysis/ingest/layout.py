@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from .. import vocab
 from ..text import fold, is_blank, nfc
 from . import classify
 from .numbers import Unit, detect_unit
@@ -148,12 +150,16 @@ def _holds_an_amount(cells: list[object]) -> bool:
             value.strip().isdigit() and 1990 <= int(value.strip()) <= 2100
         ):
             return True
-        elif isinstance(value, str) and _AMOUNT_WITH_UNIT_RE.match(value.strip()) and detect_unit(value):
+        elif isinstance(value, str) and _amount_with_unit_re().match(value.strip()) and detect_unit(value):
             return True  # '300,5 tr.đ', '1.810 triệu đồng'
     return False
 
 
-_AMOUNT_WITH_UNIT_RE = re.compile(r"^(?:gần|hơn|khoảng|~)?\s*\d[\d.,]*\s*\D{1,12}$", re.IGNORECASE)
+@cache
+def _amount_with_unit_re() -> re.Pattern[str]:
+    """'gần 300 tr.đ', '1.810 triệu đồng': a number with a unit, after a qualifier (vocab/amount_words.csv)."""
+    qualifiers = vocab.alternation(vocab.words("amount_words", kind="label_qualifier"))
+    return re.compile(rf"^(?:{qualifiers})?\s*\d[\d.,]*\s*\D{{1,12}}$", re.IGNORECASE)
 
 
 def find_header(rows: list[list[object]]) -> tuple[int, int] | None:
@@ -376,12 +382,31 @@ def _is_year_part(text: str) -> bool:
     return rest != folded and bool(_YEAR_PART_RE.match(rest))
 
 
-_SIDE_LINE_RE = re.compile(r"ngay\s*[\d.…]*\s*thang|kem theo|quyet dinh so|^so\s*:|cong hoa xa hoi|doc lap")
+@cache
+def _side_line_re() -> re.Pattern[str]:
+    """'…, ngày 15 tháng 12 …', 'Kèm theo …', 'Số: …' and the motto (vocab/row_words.csv: date_line, side_line,
+    side_line_start), on folded text."""
+    day, month = vocab.folded_words("row_words", "date_line")[:2]
+    anywhere = vocab.alternation(vocab.folded_words("row_words", "side_line"))
+    start = vocab.alternation(vocab.folded_words("row_words", "side_line_start"), space_before_colon=True)
+    return re.compile(rf"{re.escape(day)}\s*[\d.…]*\s*{re.escape(month)}|{anywhere}|^(?:{start})")
+
+
+@cache
+def _unit_row_re() -> re.Pattern[str]:
+    """A line that starts with 'ĐVT', 'Đơn vị tính' … (vocab/unit_words.csv: row_start), on folded text."""
+    return re.compile(rf"^(?:{vocab.alternation(vocab.folded_words('unit_words', 'row_start'))})")
+
+
+@cache
+def _title_unit_re() -> re.Pattern[str]:
+    """'ĐVT', 'Đơn vị tính', 'Đơn vị:' in a title line (vocab/unit_words.csv: title_statement), on folded text."""
+    return re.compile(vocab.alternation(vocab.folded_words("unit_words", "title_statement")))
 
 
 def _is_side_line(text: str) -> bool:
     """Place-date lines, 'Kèm theo Quyết định số …' and the national motto: their years and words are not the table's."""
-    return bool(_SIDE_LINE_RE.search(fold(text)))
+    return bool(_side_line_re().search(fold(text)))
 
 
 def find_layout(
@@ -408,7 +433,7 @@ def find_layout(
         found_unit = detect_unit(joined)
         folded = fold(joined)
         is_unit_row = found_unit is not None and bool(
-            re.match(r"^(dvt|don vi tinh|don vi|dv tinh|d\.v\.t|\(?don vi)", folded.strip(" (")) or len(folded) <= 30
+            _unit_row_re().match(folded.strip(" (")) or len(folded) <= 30
         )
         if is_unit_row:
             unit_rows.append(r)
@@ -421,7 +446,7 @@ def find_layout(
             if telling:
                 title_parts.append(telling)
             side_parts.extend(t for t in texts if _is_side_line(t))
-            if found_unit is not None and unit is None and re.search(r"dvt|don vi tinh|don vi:", folded):
+            if found_unit is not None and unit is None and _title_unit_re().search(folded):
                 unit, unit_source = found_unit, "title"
     columns = build_columns(header, unit)
     header_units = {c.unit.key for c in columns if c.unit is not None and c.role == "amount"}

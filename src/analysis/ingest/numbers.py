@@ -27,7 +27,6 @@ Ambiguity rules (see ``docs/domain.md`` "Numbers and units"):
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import numbers as _numbers
 import re
@@ -37,12 +36,11 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
 from itertools import pairwise
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from analysis import config
+from analysis import config, vocab
 from analysis.messages import Problem
 from analysis.text import fold, nfc
 
@@ -100,9 +98,8 @@ class _Form:
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    path: Path = config.VOCAB_DIR / name
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [row for row in csv.DictReader(handle) if (row.get("form") or "").strip()]
+    """Rows of ``vocab/<name>`` that name a form (analysis.vocab reads the file)."""
+    return [row for row in vocab.rows(name) if (row.get("form") or "").strip()]
 
 
 def _load_units() -> dict[str, _Form]:
@@ -160,9 +157,8 @@ _TOKEN_RE = re.compile(
 )
 
 _FOOTNOTE_RE = re.compile(r"\s*(?:\(\*{1,3}\)|\*{1,3}|\(\d\))$")
-_NO_AMOUNT: frozenset[str] = frozenset(
-    {"", "-", "--", "---", "–", "—", "−", "x", "xx", "...", "..", "…", "_", "n/a", "/", "không", "khong", "không có"}
-)
+# A cell holding only one of these has no amount ('-', 'x', '…', 'không'; vocab/amount_words.csv), nor has an empty one.
+_NO_AMOUNT: frozenset[str] = frozenset({"", *vocab.words("amount_words", kind="no_amount")})
 _SIGNS: frozenset[str] = frozenset({"-", "−", "–", "+"})
 _ZERO_OK = Decimal("0.01")
 _CTX = Context(prec=80)  # plenty: inputs are capped at _MAX_TEXT characters
@@ -552,7 +548,10 @@ def parse_amount(value: object, default_unit: Unit | None) -> ParsedAmount:
 # Counts ("Số đề án")
 # --------------------------------------------------------------------------------------------------
 
-_COUNT_RANGE = re.compile(r"(?:tu\s+)?(\d+)\s*(?:-|–|—|−|~|den|toi)\s*(\d+)(?:\D*)")
+_COUNT_RANGE = re.compile(  # 'từ 10 đến 15', '10 - 15' (vocab/amount_words.csv: range_from, range_to)
+    rf"(?:(?:{vocab.alternation(vocab.folded_words('amount_words', 'range_from'))})\s+)?(\d+)"
+    rf"\s*(?:{vocab.alternation(vocab.folded_words('amount_words', 'range_to'))})\s*(\d+)(?:\D*)"
+)
 _COUNT_RE = re.compile(
     rf"(?P<qual>(?:{_QUAL_ALT})\s*)?(?P<num>[1-9]\d{{0,2}}(?:[.,]\d{{3}})+|\d+)(?P<zero>[.,]0+)?"
     r"(?:\s*[(\[]?\s*[^\W\d_][^\d]*)?"
@@ -656,22 +655,21 @@ def parse_amounts_numeric(values: NDArray[np.floating] | ArrayLike, multiplier: 
 # --------------------------------------------------------------------------------------------------
 
 # Words that make "đồng" something other than money: cộng đồng is caught by context, but "nghìn đồng bào",
-# "Đồng Nai", "đồng bộ" follow the word, so they are excluded after it.
-_NOT_MONEY_AFTER_DONG = (
-    "bao|bo|nai|thap|thoi|deu|nghiep|long|loat|minh|cam|xoai|ruong|khoi|nhat|son|phu|hy|dao|phuc"
-    "|thuan|vang|nat|thau|hanh|xuan|lua|nghia"
-)
+# "Đồng Nai", "đồng bộ" follow the word, so they are excluded after it (vocab/unit_words.csv).
+_NOT_MONEY_AFTER_DONG = vocab.alternation(vocab.folded_words("unit_words", "not_money_after_dong"))
 _CUR_D = rf"(?<![a-z])(?:{_CUR_ALT})(?![a-z])(?!\s+(?:{_NOT_MONEY_AFTER_DONG})(?![a-z]))"
 _MAG_D = rf"(?<![a-z])(?:{_MAG_ALT})(?![a-z])"
 _POWER_D = r"(?<![\d.,])1(?:[., ]?000){1,3}(?![\d])"
 _UNIT_EXPR = rf"(?:{_MAG_D}(?:\s*{_CUR_D})?|vnd\s*(?:{_MAG_EN_ALT})(?![a-z])|{_POWER_D}\s*{_CUR_D}|{_CUR_D})"
-_NOT_RATIO = r"(?!\s*(?:le|trong|gia|suat)(?![a-z]))"  # tỷ lệ, tỷ trọng, tỷ giá, tỷ suất
+_RATIO_WORDS = vocab.alternation(vocab.folded_words("unit_words", "not_ratio_after_ty"))  # tỷ lệ, tỷ trọng, tỷ giá
+_NOT_RATIO = rf"(?!\s*(?:{_RATIO_WORDS})(?![a-z]))"
+_STATEMENT_ALT = vocab.alternation(vocab.folded_words("unit_words", "statement"))  # 'ĐVT', 'Đơn vị tính', 'Unit'
 
 _DETECT_RES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
         # 1. explicit statement: "ĐVT: triệu đồng", "Đơn vị tính: 1.000 đồng", "Unit: VND million"
-        rf"(?<![a-z])(?:d\.?v\.?t|don vi tinh|don vi|unit|currency)\s*[:.]?\s*[(\[]?\s*(?P<u>{_UNIT_EXPR}){_NOT_RATIO}",
+        rf"(?<![a-z])(?:{_STATEMENT_ALT})\s*[:.]?\s*[(\[]?\s*(?P<u>{_UNIT_EXPR}){_NOT_RATIO}",
         # 2. in brackets: "Kinh phí (tỷ đồng)", "(triệu)", "[VND]"
         rf"[(\[]\s*(?P<u>{_UNIT_EXPR})\s*[)\]]",
         # 3. magnitude + currency anywhere: "triệu đồng", "tr.đ", "billion VND", "VND billion"

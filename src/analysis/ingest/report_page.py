@@ -8,29 +8,13 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
+from .. import vocab
 from ..messages import render as render_message
 
-SKIP_LABELS_VI = {
-    "title": "tiêu đề", "unit": "dòng đơn vị tính", "header": "dòng tiêu đề cột", "blank": "dòng trống",
-    "group": "dòng nhóm", "subtotal": "dòng cộng nhóm", "total": "dòng tổng cộng", "note": "ghi chú, chữ ký",
-    "no_amount": "không có số tiền", "hidden_sheet": "trang tính ẩn", "no_table": "không có bảng",
-    "chart_sheet": "trang biểu đồ", "not_selected": "không được chọn",
-    "not_money": "chỉ tiêu không phải tiền (người, mô hình, cơ sở …)",
-}
-
-
-FROM_VI = {
-    "title": "tiêu đề", "workbook title": "tiêu đề trang khác", "sheet name": "tên trang tính",
-    "file name": "tên tệp", "folder": "thư mục", "command line": "dòng lệnh", "khuyencong.yaml": "khuyencong.yaml",
-    "unit row": "dòng ĐVT", "header": "tiêu đề cột", "override": "khuyencong.yaml", "assumed": "ước đoán",
-    "title side lines": "dòng trích dẫn dưới tiêu đề", "unit column": "cột đơn vị tính", "cell": "ghi trong từng ô",
-}
-
-
-VALUE_VI = {
-    "plan": "kế hoạch", "actual": "thực hiện", "unspecified": "không rõ", "national": "KCQG", "local": "KCĐP",
-    "counterpart": "vốn đối ứng", "other": "nguồn khác",
-}
+# Words of the page for the codes ingest_report.json stores (labels.csv: 'skip.*', 'from.*', 'ingest_value.*').
+SKIP_LABELS_VI = vocab.LabelFamily("skip", "vi")
+FROM_VI = vocab.LabelFamily("from", "vi")
+VALUE_VI = vocab.LabelFamily("ingest_value", "vi")
 
 
 def _scope_vi(scope: str) -> str:
