@@ -8,10 +8,8 @@ Messages live in ``vocab/messages.csv`` so they can be reworded without touching
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from pathlib import Path
 
-from . import vocab
 from .config import VOCAB_DIR
 
 MESSAGES_CSV: Path = VOCAB_DIR / "messages.csv"
@@ -27,33 +25,11 @@ class KhuyenCongError(Exception):
         return [f"⚠ {message('vi') if callable(message) else self}"]
 
 
-class _SafeDict(dict):
-    """Leave unknown ``{placeholders}`` as they are instead of raising KeyError."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-@lru_cache(maxsize=1)
 def _messages() -> dict[str, dict[str, str]]:
-    """``code → {lang: template}`` from ``vocab/messages.csv`` (through analysis.vocab); a missing file leaves only
-    the built-in fallback, so a refusal can still be said."""
-    table: dict[str, dict[str, str]] = {}
-    try:
-        rows = vocab.rows("messages")
-    except OSError:
-        return table
-    for row in rows:
-        code = row.get("code", "").strip()
-        if code:
-            table[code] = {"vi": row.get("message_vi", ""), "en": row.get("message_en", "")}
-    return table
+    """``code → {lang: template}`` of ``vocab/messages.csv`` (kept here for the tests that read it)."""
+    from .messages import templates
 
-
-_BUILTIN = {
-    "vi": "Không đọc được tệp {path}. Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi thử lại.",
-    "en": "Could not read file {path}. Open it in Excel, save it as .xlsx and try again.",
-}
+    return templates()
 
 
 def printable(text: str) -> str:
@@ -74,16 +50,12 @@ def _only_escapes(text: str) -> bool:
 def render(code: str, lang: str = "vi", **fields: object) -> str:
     """The ``vocab/messages.csv`` template of ``code`` in ``lang`` ('vi' or 'en'), filled with ``fields``.
 
-    Why one function: every user-facing sentence (file refusals, output-folder problems, khuyencong.yaml
-    problems) comes from the same table, so it can be reworded or translated without touching code.
+    Why: every user-facing sentence (file refusals, output-folder problems, khuyencong.yaml problems, warnings,
+    reject reasons) comes from the same table through one renderer, :func:`analysis.messages.render`.
     """
-    lang = "en" if lang.lower().startswith("en") else "vi"
-    table = _messages()
-    template = (table.get(code) or table.get(_FALLBACK_CODE) or _BUILTIN).get(lang) or _BUILTIN[lang]
-    values = {k: printable(str(v)) for k, v in fields.items()}
-    if "path" in values and "name" not in values:
-        values["name"] = Path(values["path"]).name
-    return template.format_map(_SafeDict(values))
+    from .messages import render as render_message
+
+    return render_message(code, lang, **fields)
 
 
 class FileRefused(KhuyenCongError):

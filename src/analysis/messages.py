@@ -37,8 +37,12 @@ def is_message(value: object) -> bool:
 @cache
 def templates() -> dict[str, dict[str, str]]:
     """``code → {"vi": …, "en": …}`` from ``vocab/messages.csv``."""
-    return {r["code"].strip(): {"vi": r["message_vi"], "en": r["message_en"]}
-            for r in vocab.rows("messages") if (r.get("code") or "").strip()}
+    try:
+        rows = vocab.rows("messages")
+    except OSError:  # a damaged install: the built-in sentence still says a file could not be read
+        return {}
+    return {r["code"].strip(): {"vi": r["message_vi"], "en": r["message_en"]} for r in rows
+            if (r.get("code") or "").strip()}
 
 
 def has(code: str) -> bool:
