@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from analysis.ingest.numbers import UNITS, parse_amount
+from analysis.ingest.numbers import memo_amount as _memo_amount
 from analysis.ingest.readers.extents import FALLBACK, scan_sheet_sax, scan_sheet_xml
-from analysis.ingest.sheet.cells import memo_amount as _memo_amount
 from analysis.text import fold
 
 

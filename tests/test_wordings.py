@@ -250,7 +250,8 @@ def test_count_header_joiner() -> None:
 
 KINDS = {
     "row_words": {"signature_prefix", "signature", "date_line", "within", "total_qualifier", "total_scope",
-                  "side_line", "side_line_start"},
+                  "side_line", "side_line_start", "page_mark", "project_unit", "indicator_title", "project_title",
+                  "section_year_lead", "district_group"},
     "unit_words": {"statement", "row_start", "title_statement", "not_money_after_dong", "not_ratio_after_ty"},
     "amount_words": {"no_amount", "range_from", "range_to", "label_qualifier"},
     "source_words": {"lead", "filler"},
@@ -367,3 +368,31 @@ def test_reference_tables_read_as_pandas_read_them() -> None:
         for col in expected.columns:
             expected[col] = expected[col].map(nfc).astype("string")
         pd.testing.assert_frame_equal(reference_data._read_text_csv(path), expected)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "how", "found"),
+    [
+        ("page_mark_re", "trang 1/3", "match", True),
+        ("page_mark_re", "page 2", "match", True),
+        ("page_mark_re", "trang bi may", "match", False),
+        ("project_unit_re", " de an ", "fullmatch", True),
+        ("project_unit_re", "da", "fullmatch", True),
+        ("project_unit_re", "nguoi", "fullmatch", False),
+        ("indicator_title_re", "chi tieu", "search", True),
+        ("indicator_title_re", "chi tieuxx", "search", False),
+        ("project_title_re", "ten de an", "search", True),
+        ("project_title_re", "noi dung", "search", False),
+        ("section_year_re", "nam 2022", "match", True),
+        ("section_year_re", "ke hoach nam 2023", "match", True),
+        ("section_year_re", "nam hoc", "match", False),
+        ("district_group_re", "huyen phu giao", "match", True),
+        ("district_group_re", "tp. thu dau mot", "match", True),
+        ("district_group_re", "tpx", "match", False),
+    ],
+)
+def test_sheet_word_patterns_read_their_word_lists(pattern: str, text: str, how: str, found: bool) -> None:
+    """The sheet steps' patterns (page marks, count lines, section years …) come from vocab/row_words.csv."""
+    from analysis.ingest.sheet import words
+
+    assert bool(getattr(getattr(words, pattern)(), how)(text)) is found

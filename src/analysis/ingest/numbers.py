@@ -49,6 +49,7 @@ __all__ = [
     "ParsedAmount",
     "Unit",
     "detect_unit",
+    "memo_amount",
     "parse_amount",
     "parse_amounts_numeric",
     "parse_count",
@@ -723,3 +724,67 @@ def detect_unit(text: str) -> Unit | None:
         return _detect_unit_cached(text)
     except Exception:  # a unit finder must not break layout detection
         return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Cells read over and over: exact shortcuts, memoised
+# --------------------------------------------------------------------------------------------------
+
+
+_AMOUNTS: dict[tuple[object, str, int, int], ParsedAmount] = {}
+
+
+def memo_amount(value: float | str, unit: Unit) -> ParsedAmount:
+    """parse_amount for a float or text cell: exact shortcut for plain decimals, else memoised.
+
+    A float such as 155.5 in triệu is exactly 155 500 000 đồng when its shortest repr has no more decimals
+    than the unit has zeros — the same answer the Decimal path gives, without it. Text ('155,5 triệu')
+    repeats across sheets, so it is memoised; the plausibility ceiling (config.PLAUSIBLE_MAX_VND) is part
+    of the key, as tests may change it.
+    """
+    if type(value) is float and value >= 0:
+        # Arithmetic form of the same rule: inside _EXACT_FLOAT_WINDOW at most one decimal with ≤ zeros places
+        # rounds to the float (its spacing is finer than 10^-zeros) and value x multiplier < 2^50 rounds to
+        # that integer; so when round(value x m) / m gives the float back, it is what repr would spell.
+        window = _EXACT_FLOAT_WINDOW.get(unit.multiplier)
+        if window is not None and window[0] <= value < window[1]:
+            m = unit.multiplier
+            amount = round(value * m)
+            if amount / m == value:
+                return ParsedAmount(amount, unit, ())
+        text = repr(value)
+        whole, _, frac = text.partition(".")
+        if whole.isdigit() and frac.isdigit() and len(whole) < 16:
+            zeros = _ZEROS.get(unit.multiplier)
+            if zeros is not None and len(frac) <= zeros:
+                amount = int(whole) * unit.multiplier + int(frac.ljust(zeros, "0"))
+                if amount <= _INT64_MAX:
+                    return ParsedAmount(amount, unit, ())
+    elif type(value) is str and (m := _PLAIN_VN_NUMBER_RE.fullmatch(value)) is not None:
+        # Vietnamese separators with one reading only (never '15.239' or '43,735', which have two);
+        # anything implausible goes the long way for its flags
+        whole, frac = (m.group(1), "") if m.group(1) else (m.group(2), m.group(3))
+        zeros = _ZEROS.get(unit.multiplier)
+        if zeros is not None and len(frac) <= zeros and ("." in whole or len(frac) != 3):
+            amount = int(whole.replace(".", "")) * unit.multiplier + int(frac.ljust(zeros, "0") or "0")
+            if 1_000 <= amount <= config.PLAUSIBLE_MAX_VND and amount <= _INT64_MAX:
+                return ParsedAmount(amount, unit, ())
+    key = (value, unit.key, unit.multiplier, config.PLAUSIBLE_MAX_VND)
+    found = _AMOUNTS.get(key)
+    if found is None:
+        found = parse_amount(value, unit)
+        if len(_AMOUNTS) < 200_000:
+            _AMOUNTS[key] = found
+    return found
+
+
+_INT64_MAX = 2**63 - 1
+
+
+_PLAIN_VN_NUMBER_RE = re.compile(r"([1-9]\d{0,2}(?:\.\d{3}){2,})|([1-9]\d{0,2}(?:\.\d{3})+|0|[1-9]\d{0,14}),(\d+)")
+
+
+_ZEROS = {1: 0, 1_000: 3, 1_000_000: 6, 1_000_000_000: 9}
+
+
+_EXACT_FLOAT_WINDOW = {m: (1e-4, 2.0**50 / m) for m in (1_000, 1_000_000, 1_000_000_000)}

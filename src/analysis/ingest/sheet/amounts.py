@@ -7,8 +7,7 @@ Why a step of its own: it is the hottest loop of the ingest and the one whose co
 from __future__ import annotations
 
 from ...messages import as_message, message
-from ..numbers import ParsedAmount, parse_amount
-from .cells import memo_amount
+from ..numbers import ParsedAmount, memo_amount, parse_amount
 from .model import ColumnPlan, Row
 
 

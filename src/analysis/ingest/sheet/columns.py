@@ -13,10 +13,11 @@ from collections import Counter
 from ...text import fold, is_blank
 from .. import classify
 from ..layout import Column, Layout, build_columns, find_layout, header_grid
-from ..numbers import UNITS, Unit, detect_unit, parse_amount
+from ..numbers import UNITS, Unit, detect_unit, memo_amount, parse_amount
 from ..readers import Sheet
-from .cells import HAS_DIGIT_RE, PAGE_MARK_RE, as_text, is_number, memo_amount, reads_as_amount
+from .cells import HAS_DIGIT_RE, as_text, is_number, reads_as_amount
 from .model import ColumnPlan, SheetContext, Table
+from .words import page_mark_re
 
 _TEXT_ROLES = ("title", "program", "source", "beneficiary", "executor")
 _ROLES = ("stt", "title", "program", "beneficiary", "place", "source", "stage", "year", "province", "unit")
@@ -131,7 +132,7 @@ def drop_text_columns(table: Table, layout: Layout, amount_cols: list[Column]) -
                 continue
             if value is None or (t is str and not value.strip()):
                 continue
-            if t is str and (PAGE_MARK_RE.match(fold(value)) or fold(value) == folded_label):
+            if t is str and (page_mark_re().match(fold(value)) or fold(value) == folded_label):
                 continue  # 'Trang 1/3', or the header printed again after a page break
             if is_number(value):
                 readable += 1

@@ -7,7 +7,6 @@ function over a line, its column and its groups.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -18,6 +17,7 @@ from ...text import fold
 from .. import classify
 from ..layout import Column, Layout
 from .model import Row, SheetContext
+from .words import indicator_title_re, project_title_re
 
 
 @cache
@@ -59,10 +59,6 @@ def ceiling_breach(program: str, source: str, year: int, amount: int, cost: int 
                                source=rule["source"])
     return None
 
-_INDICATOR_RE = re.compile(r"(?<![a-z])chi tieu(?![a-z])")
-
-_PROJECT_TITLE_RE = re.compile(r"(?<![a-z])(?:de an|du an|ten|mo hinh)(?![a-z])")  # 'Tên đề án', 'Tên dự án'
-
 def lines_are_programmes(data: list[Row], leaves: list[int], layout: Layout) -> bool:
     """A table of programme lines ('Đào tạo nghề', 'Mô hình trình diễn' under 'Chỉ tiêu' / 'Nội dung'), with no
     beneficiary, place or executor column and no project-title header: its lines allocate money to programmes,
@@ -72,9 +68,9 @@ def lines_are_programmes(data: list[Row], leaves: list[int], layout: Layout) -> 
     if layout.first("title") is None and layout.first("program") is None and layout.first("year") is not None:
         return True  # 'Năm | KCQG | KCĐP': one line per year, each the year's total
     title = layout.first("title") or layout.first("program")
-    if title is None or _PROJECT_TITLE_RE.search(fold(title.label)):
+    if title is None or project_title_re().search(fold(title.label)):
         return False
-    if _INDICATOR_RE.search(fold(title.label)):
+    if indicator_title_re().search(fold(title.label)):
         return True  # 'Chỉ tiêu': a report of indicators, whose money lines are the province's totals
     named = sum(1 for i in leaves if classify.classify_program(data[i].label))
     return named == len(leaves)

@@ -16,8 +16,9 @@ from ...text import fold, is_blank
 from .. import classify
 from ..layout import Layout, is_numbering_row
 from ..numbers import detect_unit, parse_count
-from .cells import DIGITS_ONLY_RE, PAGE_MARK_RE, as_text, lead_text, reads_as_amount
+from .cells import DIGITS_ONLY_RE, as_text, lead_text, reads_as_amount
 from .model import ColumnPlan, Level, Row, Table
+from .words import page_mark_re, project_unit_re
 
 
 def read_lines(table: Table, layout: Layout, plan: ColumnPlan) -> list[Row]:
@@ -120,9 +121,10 @@ class _LineReader:
             if lead is None:
                 lead = lead_text(cells)
             folded_lead = fold(lead)
-            if PAGE_MARK_RE.match(folded_lead):
+            if page_mark_re().match(folded_lead):
                 return True  # 'Trang 1/3' at a page break: the table goes on
-            if row_kind == "note" or _DATE_LINE_RE.search(folded_lead) or _SIGNATURE_RE.match(folded_lead):
+            if (row_kind == "note" or classify.date_line_re().search(folded_lead)
+                    or classify.signature_re().match(folded_lead)):
                 self.in_notes = True
                 return True
             return self.in_notes
@@ -159,7 +161,7 @@ class _LineReader:
         self.table.skip(r, "not_money")  # an indicator in người, mô hình, cơ sở …: never money
         label = row.label
         meaning = classify.classify_header_part(label) if label else None
-        if meaning is not None and meaning.role == "n_projects" and _PROJECT_UNIT_RE.fullmatch(fold(unit_text)):
+        if meaning is not None and meaning.role == "n_projects" and project_unit_re().fullmatch(fold(unit_text)):
             data.append(count_line(r, row.stt, label, cells, self.amount_idx, stt_level))  # 'Số đề án | Đề án'
         return True
 
@@ -193,10 +195,6 @@ _LETTER_RE = re.compile(r"^[A-H]\.?$")
 
 _SUBLETTER_RE = re.compile(r"^([a-zđ]\.?|[a-z]\)|[-+*•–])$")
 
-_DATE_LINE_RE = re.compile(r"ngay\s*\.*\s*\d*\s*thang\s*\.*\s*\d*\s*nam\s*\d{0,4}")
-
-_SIGNATURE_RE = re.compile(r"^(kt\.|tm\.|tl\.|q\.|p\.)?\s*(giam doc|pho giam doc|truong phong|nguoi lap|ke toan)")
-
 @lru_cache(maxsize=4096)
 def numbering_level(stt: str) -> float | None:
     """Depth of a row from its numbering: A < I < 1 < 1.1 < a/-; None when unnumbered."""
@@ -216,8 +214,6 @@ def numbering_level(stt: str) -> float | None:
     return None
 
 _NUMBERING_STARTS = frozenset({"(1)", "1", "A", "(A)", "a", "(a)"})
-
-_PROJECT_UNIT_RE = re.compile(r"\s*(?:de an|du an|da|chuong trinh|nhiem vu)\s*")  # 'Đề án' in 'Đơn vị tính'
 
 def count_line(r: int, stt: str, label: str, cells: list[object], amount_idx: list[int], level: float | None) -> Row:
     """A 'Số đề án | Đề án' indicator line: its numbers are the project counts of its group's money line."""

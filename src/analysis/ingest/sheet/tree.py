@@ -6,11 +6,13 @@ no amount or rejected with its cell).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ...text import fold
 from .. import classify
 from ..layout import column_letter
 from .model import Level, Row, Table
+from .words import district_group_re, section_year_re
 
 
 def build_tree(table: Table, data: list[Row]) -> list[int]:
@@ -57,14 +59,14 @@ def _summary_lines(data: list[Row]) -> None:
     if not lines:
         # a summary whose only lines sit under its total ('Tổng cộng', then 'KCQG', 'KCĐP'): those are the lines
         for d in data:
-            if d.kind == "breakdown" and not fold(d.label).startswith("trong do"):
+            if d.kind == "breakdown" and not fold(d.label).startswith(classify.within_words()):
                 d.kind = "data"
     elif all(classify.is_source_label(d.label) for d in lines):
         # a summary by source ('I. KCQG', 'II. KCĐP', 'Tổng kinh phí khuyến công', then 'Vốn đối ứng'): a source
         # line under the total that no line above names is a line of its own, not a breakdown of the total
         named = {classify.classify_source(d.label) for d in lines}
         for d in data:
-            if (d.kind == "breakdown" and not fold(d.label).startswith("trong do")
+            if (d.kind == "breakdown" and not fold(d.label).startswith(classify.within_words())
                     and classify.classify_source(d.label) not in named):
                 d.kind = "data"
 
@@ -79,7 +81,7 @@ def _levels(data: list[Row]) -> None:
             continue
         nxt = next((e for e in data[i + 1 :] if e.kind == "data"), None)
         groupish = bool(classify.classify_program(d.label) or classify.classify_source(d.label)
-                        or (section_year_of(d.label) and not d.amounts) or DISTRICT_GROUP_RE.match(fold(d.label)))
+                        or (section_year_of(d.label) and not d.amounts) or district_group_re().match(fold(d.label)))
         # numbered lines follow, or (no numbering at all) an UPPERCASE programme line over lines in normal case
         shouting = not has_numbers and d.label.isupper() and nxt is not None and not nxt.label.isupper()
         if (nxt is not None and groupish and not d.ctx["beneficiary"]
@@ -148,16 +150,16 @@ def _buckets(table: Table, data: list[Row]) -> list[int]:
     return leaves
 
 
-_SECTION_YEAR_RE = re.compile(r"^(?:nam|nam ngan sach|ke hoach nam|thuc hien nam)?\s*(19[89]\d|20[0-4]\d)$")
-
-DISTRICT_GROUP_RE = re.compile(r"^(?:huyen|quan|thi xa|thanh pho|tp\.?|tx\.?)\s+\S")
-
 def section_year_of(label: str) -> int | None:
     """'NĂM 2022', '2023': a section row whose lines belong to that year."""
-    found = _SECTION_YEAR_RE.match(fold(classify.strip_numbering(label)).strip(" .:"))
+    found = section_year_re().match(fold(classify.strip_numbering(label)).strip(" .:"))
     return int(found.group(1)) if found else None
 
-PART_PREFIX_RE = re.compile(r"^[\s\-–+•*]*(?:trong do\s*:?\s*)?[\-–+•*]*\s*")
+@cache
+def part_prefix_re() -> re.Pattern[str]:
+    """'- Trong đó: ', '+ ' before a source line under its project (the words from vocab/row_words.csv)."""
+    within = "|".join(re.escape(w) for w in classify.within_words())
+    return re.compile(rf"^[\s\-–+•*]*(?:(?:{within})\s*:?\s*)?[\-–+•*]*\s*")
 
 def split_project_lines(data: list[Row]) -> None:
     """A project line followed by '- Trong đó: KCQG', '- KCĐP', '- Vốn đối ứng' lines that add up to it: the
@@ -172,7 +174,7 @@ def split_project_lines(data: list[Row]) -> None:
         parts = []
         j = i
         while j < len(data) and data[j].kind in ("data", "breakdown") and not data[j].stt.strip("-–+•* "):
-            bare = PART_PREFIX_RE.sub("", fold(data[j].label))
+            bare = part_prefix_re().sub("", fold(data[j].label))
             if not data[j].amounts or not bare or not classify.is_source_label(bare):
                 break
             parts.append(data[j])
@@ -185,7 +187,7 @@ def split_project_lines(data: list[Row]) -> None:
         for p in parts:
             p.kind = "data"
             p.part_of = data.index(head)
-            p.label = PART_PREFIX_RE.sub("", fold(p.label)) or p.label  # its source wording; the title is the head's
+            p.label = part_prefix_re().sub("", fold(p.label)) or p.label  # its source wording; the title is the head's
             p.ctx = {**head.ctx, "source": p.ctx.get("source", "")}
             p.level = (head.level if head.level >= 0 else Level.ARABIC) + 0.5
         if head.level < 0:
