@@ -60,16 +60,21 @@ def test_pipes_and_broken_or_looping_links_are_listed_never_opened(raw: Path) ->
     assert all(isinstance(p, InputProblem) and p.root == raw.resolve() for p in problems)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
-def test_an_unreadable_folder_is_listed(raw: Path) -> None:
+def test_an_unreadable_folder_is_listed(raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     locked = raw / "locked"
     _touch(locked / "a.xlsx")
-    locked.chmod(0)
-    try:
-        _, problems = discover([raw])
-    finally:
-        locked.chmod(0o755)
-    assert [(p.path.name, p.code) for p in problems] == [("locked", "folder_unreadable")]
+    _touch(raw / "b.xlsx")
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:  # as chmod 0 would, also for root
+        if Path(os.fsdecode(path)) == locked.resolve():
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    files, problems = discover([raw])
+    assert [p.name for p, _ in files] == ["b.xlsx"]
+    assert [(p.path.name, p.code, p.detail) for p in problems] == [("locked", "folder_unreadable", "Permission denied")]
 
 
 def test_samples_step_aside_only_beside_own_files(raw: Path) -> None:

@@ -209,7 +209,8 @@ class _Run:
             else:
                 cache_file = None
                 if self.cache:
-                    cache_file = self.cache_root / f"{_cache.file_key(self.options, entry.label, entry.digest, entry.overrides)}.pkl"
+                    key = _cache.file_key(self.options, entry.label, entry.digest, entry.overrides)
+                    cache_file = self.cache_root / f"{key}.pkl"
                     results[i] = _cache.load(cache_file)
                 if results[i] is None:  # the worker (or, with jobs=0, this process) writes the cache entry
                     todo.append(i)
