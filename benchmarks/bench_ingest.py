@@ -455,8 +455,10 @@ def timeline_ingest(corpus: Path, work: Path, jobs: int) -> str:
     marks: list[tuple[float, str]] = []
     started = time.perf_counter()
 
-    def wrap(name: str) -> Any:
-        original = getattr(ingest_module, name)
+    from analysis.ingest import duplicates, files, records, report, runner
+
+    def wrap(module: Any, name: str) -> Any:
+        original = getattr(module, name)
 
         def timed(*args: Any, **kwargs: Any) -> Any:
             marks.append((time.perf_counter() - started, f"{name} starts"))
@@ -467,11 +469,13 @@ def timeline_ingest(corpus: Path, work: Path, jobs: int) -> str:
 
         return original, timed
 
-    names = ("collect_files", "_run_parallel", "_combine", "_flag_duplicates", "_build_report")
+    # where ingest() looks them up, so the marks see every call
+    steps = ((files, "discover"), (runner, "run_parallel"), (records, "combine"), (duplicates, "flag_duplicates"),
+             (report, "build"))
     saved = {}
-    for name in names:
-        saved[name], timed = wrap(name)
-        setattr(ingest_module, name, timed)
+    for module, name in steps:
+        saved[module, name], timed = wrap(module, name)
+        setattr(module, name, timed)
     target = work / "profile_timeline"
     shutil.rmtree(target, ignore_errors=True)
     try:
@@ -480,8 +484,8 @@ def timeline_ingest(corpus: Path, work: Path, jobs: int) -> str:
                                       cache=True, write=True, progress=False)
         marks.append((time.perf_counter() - started, "ingest returns (outputs in place)"))
     finally:
-        for name, original in saved.items():
-            setattr(ingest_module, name, original)
+        for (module, name), original in saved.items():
+            setattr(module, name, original)
     per_file = sum(float(f.get("seconds") or 0) for f in result.report["files"])
     lines = [f"\n-- timeline of a parallel ingest (jobs={jobs}); per-file work {per_file:.2f} s in all "
              f"= {per_file / max(1, jobs):.2f} s if spread evenly over {jobs} workers"]
@@ -491,17 +495,17 @@ def timeline_ingest(corpus: Path, work: Path, jobs: int) -> str:
 
 # Functions whose cumulative time tells where ingest spends it: (label, file name, function name).
 PHASES = (
-    ("process_file: one workbook, in a worker (sum over files)", "__init__.py", "process_file"),
+    ("process_file: one workbook, in a worker (sum over files)", "process.py", "process_file"),
     ("  readers.read_workbook: bytes → cells (incl. safety prescan)", "__init__.py", "read_workbook"),
-    ("  sheet.sheet_layout: find header, unit, columns", "__init__.py", "sheet_layout"),
-    ("  sheet.process_sheet: rows → records, reconciliation", "__init__.py", "process_sheet"),
+    ("  sheet.sheet_layout: find header, unit, columns", "columns.py", "sheet_layout"),
+    ("  sheet.process_sheet: rows → records, reconciliation", "tables.py", "process_sheet"),
     ("    numbers.parse_amount: cell → exact đồng", "numbers.py", "parse_amount"),
-    ("_combine + enforce_types: concat all files", "__init__.py", "_combine"),
-    ("_flag_duplicates: same project line in two files", "__init__.py", "_flag_duplicates"),
+    ("records.combine + enforce_types: concat all files", "records.py", "combine"),
+    ("flag_duplicates: same project line in two files", "duplicates.py", "flag_duplicates"),
     ("schema.validate (pandera)", "schema.py", "validate"),
-    ("_build_report", "__init__.py", "_build_report"),
-    ("write_outputs: parquet, csv, xlsx, rejects, report json/html", "__init__.py", "write_outputs"),
-    ("_Outputs.close: wait for the writer threads, rename into place", "__init__.py", "close"),
+    ("report.build: the typed run report", "report.py", "build"),
+    ("Outputs.finish: rejects, report json/html, xlsx; publish", "write.py", "finish"),
+    ("Outputs.close: wait for the writer threads, discard if unpublished", "write.py", "close"),
     ("  safe_export.write_csv (funding.csv + rejects.csv)", "safe_export.py", "write_csv"),
     ("    safe_export.neutralise_frame (formula-injection guard)", "safe_export.py", "neutralise_frame"),
     ("  DataFrame.to_parquet", "frame.py", "to_parquet"),

@@ -1,8 +1,11 @@
-"""Shared test helpers: small in-memory sheets for the sheet steps (no file written, no reader run)."""
+"""Shared test set-up: small in-memory sheets for the sheet steps (no file written, no reader run) and an empty
+raw folder. ``pythonpath = ["tests"]`` (pyproject) lets tests in subfolders import ``ingest_fixtures``,
+``badfiles`` and the zoo."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +34,11 @@ def context() -> Callable[..., SheetContext]:
         return SheetContext(**values)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    """An empty raw-data folder for one test."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    return folder

@@ -90,7 +90,7 @@ def test_one_edited_workbook_is_reread_alone_with_the_same_totals(tmp_path: Path
     """The benchmark's (e): a re-saved workbook (new bytes, same cells) costs one file, not the corpus."""
     import hashlib
 
-    import analysis.ingest as ingest_module
+    import analysis.ingest.process as process_module
 
     mc, bench = _make_corpus_module(), _bench_module()
     corpus = tmp_path / "corpus"
@@ -103,8 +103,8 @@ def test_one_edited_workbook_is_reread_alone_with_the_same_totals(tmp_path: Path
     assert hashlib.sha256(edited.read_bytes()).digest() != hashlib.sha256(original.read_bytes()).digest()
 
     read: list[str] = []
-    real = ingest_module.process_file
-    monkeypatch.setattr(ingest_module, "process_file", lambda path, label, *a: read.append(label) or real(
+    real = process_module.process_file
+    monkeypatch.setattr(process_module, "process_file", lambda path, label, *a: read.append(label) or real(
         path, label, *a))
     again = ingest([mirror], out_dir=out, cache_dir=cache, jobs=0, progress=False)
     assert not again.from_cache

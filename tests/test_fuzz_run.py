@@ -133,16 +133,16 @@ def test_whole_run_over_mutated_workbooks_small(tmp_path: Path, monkeypatch: pyt
 
 def test_the_fuzz_counts_an_escaped_exception(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The detector of the large run is not blind: a crash in one file's processing is counted."""
-    import analysis.ingest
+    import analysis.ingest.process
 
-    real = analysis.ingest.process_file
+    real = analysis.ingest.process.process_file
 
     def process_file(path: Path, label: str, *args: object, **kwargs: object) -> object:
         if Path(label).name.startswith("m0000_"):
             raise IndexError("list index out of range")
         return real(path, label, *args, **kwargs)
 
-    monkeypatch.setattr(analysis.ingest, "process_file", process_file)
+    monkeypatch.setattr(analysis.ingest.process, "process_file", process_file)
     counts = _run(tmp_path, n=3, seed=14, jobs=0)
     assert counts.get("tracebacks") == 1
 

@@ -201,17 +201,6 @@ def test_cli_says_rejected_rows_in_vietnamese_by_default_and_english_on_request(
     assert "| trang 'KH' | dòng 5 | cột C | giá trị 'chưa xác định': không phải số: có chữ" in verbose.stderr
 
 
-def test_summary_line_in_vietnamese_number_format() -> None:
-    from analysis.ingest import IngestResult
-
-    report = {"files": [{"status": "ok"}] * 3 + [{"status": "error"}],
-              "totals": {"records": 248593, "rejected": 1200, "reconcile_failed": 0, "files_not_used": 0}}
-    result = IngestResult(None, None, report, None)
-    assert result.summary() == ("4 tệp, 1 tệp không đọc được; 248.593 dòng số liệu, 1.200 dòng bị loại, "
-                                "0 tổng cộng không khớp")
-    assert result.summary("en").startswith("4 file(s), 1 unreadable; 248,593 amount records, 1,200 rows")
-
-
 def test_bundled_samples_step_aside_when_own_files_are_present(tmp_path: Path) -> None:
     """Illustrative samples are the default of a fresh clone, never mixed into an analyst's real figures."""
     import shutil

@@ -1,13 +1,12 @@
-"""The fast paths of ingest (issue #7) give the same answers as the plain ones.
+"""The fast paths of ingest (issue #7) give the same answers as the plain ones, through whole runs.
 
 A re-run on unchanged inputs reads its table only when used (and never a table rewritten since), workers
-write their own cache entries, duplicates are only looked for where they can be, and large reports are
-written compactly while the HTML page lists the failed checks only.
+write their own cache entries, and the HTML page lists the failed checks only. The modules' own fast paths
+(cache entries per worker, duplicates, compact JSON, Arrow records) are tested under tests/ingest/.
 """
 
 from __future__ import annotations
 
-import json
 import pickle
 import subprocess
 import sys
@@ -18,9 +17,7 @@ import ingest_fixtures as fx
 import pandas as pd
 import pytest
 
-import analysis.ingest as ingest_module
 from analysis.ingest import StaleResultError, ingest
-from analysis.text import fold
 
 
 def _raw(tmp_path: Path) -> Path:
@@ -97,80 +94,6 @@ def test_parallel_workers_write_their_own_cache_entries(tmp_path: Path) -> None:
     assert [f["sha256"] for f in second.report["files"]] == [f["sha256"] for f in first.report["files"]]
 
 
-@pytest.mark.parametrize("code, stored", [("", True), ("corrupt", True), ("memory", False), ("timeout", False)])
-def test_worker_caches_results_except_machine_limits(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str, stored: bool
-) -> None:
-    def fake_worker(args: tuple) -> ingest_module.FileResult:
-        return ingest_module.FileResult(args[1], "error" if code else "ok", "", pd.DataFrame(), [], [], [], code=code)
-
-    monkeypatch.setattr(ingest_module, "_worker", fake_worker)
-    cache_file = tmp_path / "cache" / "k.pkl"
-    task = (tmp_path / "a.xlsx", "a.xlsx", ingest_module.IngestOptions(), {}, "ab" * 32, cache_file)
-    data = ingest_module._run_task_in_worker(task)
-    assert pickle.loads(data).sha256 == "ab" * 32
-    assert cache_file.is_file() is stored
-    if stored:
-        assert cache_file.read_bytes() == data
-    assert not list(cache_file.parent.glob(".*.tmp"))  # no temporary file left behind
-
-
-def _old_flag_duplicates(table: pd.DataFrame) -> pd.DataFrame:
-    """The implementation before the pre-filter (folds every title), kept here as the reference."""
-    projects = table[(table["record_type"] == "project") & (table["title"] != "")]
-    key = ["province", "year", "stage", "funding_source", "amount_vnd"]
-    frame = projects[key].assign(_t=projects["title"].map(fold), _b=projects["beneficiary"].map(fold),
-                                 _f=projects["source_file"])
-    n_files = frame.groupby([*key, "_t", "_b"], dropna=False)["_f"].transform("nunique")
-    dup_index = frame.index[n_files > 1]
-    table.loc[dup_index, "flags"] = [
-        ";".join(sorted({*filter(None, f.split(";")), "duplicate_in_other_file"})) for f in table.loc[dup_index, "flags"]
-    ]
-    return table
-
-
-def test_duplicate_flags_identical_to_the_reference() -> None:
-    from analysis.schema import COLUMNS, enforce_types
-
-    def row(file: str, title: str, amount: int, **kw: object) -> dict:
-        base = {c: "" for c in COLUMNS}
-        base.update(year=2020, province="Lào Cai", stage="plan", record_type="project", funding_source="local",
-                    amount_vnd=amount, n_projects=None, title=title, beneficiary="HTX A", source_file=file,
-                    source_sheet="KH", source_row=5, flags="")
-        base.update(kw)
-        return base
-
-    rows = [
-        row("a.xlsx", "Hỗ trợ máy sấy", 100, source_row=1),
-        row("b.xlsx", "HỖ TRỢ  máy sấy ", 100, source_row=1, flags="breakdown_missing"),  # same after folding
-        row("c.xlsx", "Hỗ trợ máy sấy", 100, source_row=1, beneficiary="HTX B"),  # other beneficiary
-        row("a.xlsx", "Hội chợ", 50, source_row=2),
-        row("a.xlsx", "Hội chợ", 50, source_row=3),  # twice in one file: not a duplicate in another file
-        row("b.xlsx", "Hội chợ", 51, source_row=2),  # other amount
-        row("c.xlsx", "Hội chợ", 50, source_row=2, stage="actual"),  # other stage
-        row("b.xlsx", "", 50, source_row=3),  # no title
-        row("c.xlsx", "Tập huấn", 70, source_row=3, record_type="allocation"),
-        row("d.xlsx", "Tập huấn", 70, source_row=3, record_type="allocation"),  # allocations are not projects
-        row("d.xlsx", "Đào tạo nghề", 80, source_row=4),
-        row("e.xlsx", "đào tạo nghề", 80, source_row=4, flags="zeta;alpha"),
-    ]
-    table = enforce_types(pd.DataFrame(rows))
-    got = ingest_module._flag_duplicates(table.copy())
-    want = _old_flag_duplicates(table.copy())
-    pd.testing.assert_frame_equal(got, want)
-    flagged = set(got.index[got["flags"].str.contains("duplicate_in_other_file")])
-    assert flagged == {0, 1, 10, 11}
-    assert got.loc[11, "flags"] == "alpha;duplicate_in_other_file;zeta"
-
-
-def test_large_report_json_is_compact_small_one_indented() -> None:
-    small = {"files": [{"path": "a.xlsx", "sheets": []}], "note": "Tỉnh"}
-    assert "\n " in ingest_module.report_json(small) and "Tỉnh" in ingest_module.report_json(small)
-    large = {"files": [{"path": f"f{i}.xlsx", "label": "Cộng " * 20} for i in range(5000)]}
-    text = ingest_module.report_json(large)
-    assert "\n" not in text and json.loads(text) == large
-
-
 def test_html_page_lists_the_failed_check(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -197,34 +120,3 @@ def test_table_is_the_same_serial_parallel_and_from_the_per_file_cache(tmp_path:
     for other in (parallel, cached):
         pd.testing.assert_frame_equal(serial.table, other.table)
         pd.testing.assert_frame_equal(serial.rejects, other.rejects)
-
-
-def test_file_result_pickles_its_records_as_arrow(tmp_path: Path) -> None:
-    raw = _raw(tmp_path)
-    path = next(raw.rglob("*.xlsx"))
-    result = ingest_module.process_file(path, path.name, ingest_module.IngestOptions(), {})
-    back = pickle.loads(pickle.dumps(result))
-    assert isinstance(back.records, ingest_module._ArrowRecords) and len(back.records) == result.records.num_rows
-    combine = ingest_module._combine
-    pd.testing.assert_frame_equal(combine([back.records]), combine([result.records]))
-
-
-def test_cycle_collector_paused_per_file_and_restored() -> None:
-    import gc
-
-    was = gc.isenabled()
-    try:
-        gc.enable()
-        with ingest_module._no_cyclic_gc():
-            assert not gc.isenabled()
-        assert gc.isenabled()
-        gc.disable()  # a caller that disabled it itself keeps it disabled
-        with ingest_module._no_cyclic_gc():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-        gc.enable()
-        with pytest.raises(ValueError), ingest_module._no_cyclic_gc():
-            raise ValueError("a bad file")
-        assert gc.isenabled()
-    finally:
-        (gc.enable if was else gc.disable)()

@@ -199,7 +199,7 @@ def test_hashing_is_bounded_in_time_and_size(tmp_path: Path, monkeypatch: pytest
     """A read that never returns (a stalled share) or a file above the size limit never stalls the run."""
     import threading
 
-    import analysis.ingest
+    import analysis.ingest.runner
     from analysis.config import Limits
 
     raw = tmp_path / "raw"
@@ -207,7 +207,7 @@ def test_hashing_is_bounded_in_time_and_size(tmp_path: Path, monkeypatch: pytest
     _good_csv(raw / "ke_hoach_2020.csv")
     _good_csv(raw / "stalled.csv")
     (raw / "huge.csv").write_bytes(b"x," * 4096)
-    real = analysis.ingest._sha256
+    real = analysis.ingest.runner.hash_file
     stuck = threading.Event()
 
     def sha256(path: Path, label: str = "", limits: object = None) -> str:
@@ -215,7 +215,7 @@ def test_hashing_is_bounded_in_time_and_size(tmp_path: Path, monkeypatch: pytest
             stuck.wait(60)  # the read hangs
         return real(path, label, limits)
 
-    monkeypatch.setattr(analysis.ingest, "_sha256", sha256)
+    monkeypatch.setattr(analysis.ingest.runner, "hash_file", sha256)
     started = __import__("time").perf_counter()
     try:
         result = ingest([raw], out_dir=tmp_path / "out", jobs=0,

@@ -14,6 +14,7 @@ import ingest_fixtures as fx
 import pytest
 
 import analysis.ingest
+import analysis.ingest.process
 import analysis.ingest.readers
 import analysis.safe_export
 from analysis import outputs
@@ -34,7 +35,7 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def parsed(*args: object, **kwargs: object) -> None:
         raise AssertionError("a file was parsed before the output folder was checked")
 
-    monkeypatch.setattr(analysis.ingest, "process_file", parsed)
+    monkeypatch.setattr(analysis.ingest.process, "process_file", parsed)
 
 
 def test_out_that_is_a_file_is_refused_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -230,7 +231,7 @@ def test_a_worker_crashing_in_native_code_is_a_damaged_file_not_memory(tmp_path:
     as damaged, the other files are read, and the run goes on."""
     raw = _raw(tmp_path)
     fx.two_row_header(raw)
-    real = analysis.ingest.process_file
+    real = analysis.ingest.process.process_file
 
     def process_file(path: Path, label: str, *args: object, **kwargs: object) -> object:
         if "ket_qua" in label:
@@ -240,7 +241,7 @@ def test_a_worker_crashing_in_native_code_is_a_damaged_file_not_memory(tmp_path:
             os.abort()  # the worker process dies with SIGABRT
         return real(path, label, *args, **kwargs)
 
-    monkeypatch.setattr(analysis.ingest, "process_file", process_file)  # workers are forked: they inherit it
+    monkeypatch.setattr(analysis.ingest.process, "process_file", process_file)  # workers are forked: they inherit it
     result = ingest([raw], out_dir=tmp_path / "out", jobs=1, cache=False)
     codes = {Path(f["path"]).name: f["code"] for f in result.report["files"]}
     assert codes["ket_qua_nguon_2019.xlsx"] == "corrupt"

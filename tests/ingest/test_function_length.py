@@ -1,8 +1,8 @@
 """No function in the ingest package longer than 80 lines, counted from its ``def`` line to its last line.
 
 Why: a long function holds several jobs; named helpers let a newcomer read one job at a time. Every
-``.py`` under ``src/analysis/ingest/`` is walked; ``CHECKED`` lists the parts already held to the rule and
-grows as the restructure reaches the rest (a folder covers every module below it).
+``.py`` under ``src/analysis/ingest/`` is walked (``CHECKED`` is the whole package; a folder covers every
+module below it).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import analysis.ingest
 
 INGEST = Path(analysis.ingest.__file__).parent
 MAX_LINES = 80
-CHECKED = ["readers", "sheet", "numbers.py", "layout.py", "classify.py", "notices.py", "report_page.py", "overrides.py"]
+CHECKED = ["."]
 
 
 def functions_over(source: str, limit: int = MAX_LINES) -> list[tuple[str, int, int]]:
