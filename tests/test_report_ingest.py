@@ -7,20 +7,28 @@ import re
 import pytest
 
 from analysis.ingest.numbers import UNITS, parse_amount, parse_count
-from analysis.ingest.report_page import message_vi, reason_vi, render_ingest_report, warning_vi
+from analysis.ingest.report_page import message_lines, reason_text, render_ingest_report, sheet_warnings
+from analysis.messages import Problem, as_message, english, message, render
 
 
-def test_warnings_are_translated() -> None:
-    assert warning_vi("hidden sheet: not read (set include_hidden in khuyencong.yaml to read it)").startswith(
-        "Trang tính ẩn"
-    )
-    assert warning_vi("row 12: above the support ceiling: 600,000,000 > 500,000,000 đồng (TTLT 26/2014)") == (
-        "Dòng 12: vượt mức hỗ trợ tối đa: 600,000,000 > 500,000,000 đồng (TTLT 26/2014)"
-    )
-    assert warning_vi("no unit stated (ĐVT); assumed triệu đồng from the size of the numbers").startswith(
-        "Không ghi đơn vị tính (ĐVT); tạm hiểu là triệu đồng"
-    )
-    assert warning_vi("something new") == "something new"
+def test_warnings_are_rendered_from_their_codes() -> None:
+    ceiling = message("ceiling.amount", amount=600_000_000, ceiling=500_000_000, source="TTLT 26/2014")
+    codes = [message("warn.hidden_sheet"), message("warn.above_ceiling", row=12, breach=ceiling),
+             message("warn.unit_assumed", unit="triệu đồng")]
+    sheet = {"warnings": [english(c) for c in codes], "warning_codes": codes}
+    hidden, above, unit = sheet_warnings(sheet, "vi")
+    assert hidden.startswith("Trang tính ẩn") and "include_hidden" not in hidden
+    assert above == "Dòng 12: vượt mức hỗ trợ tối đa: 600.000.000 > 500.000.000 đồng (TTLT 26/2014)"
+    assert unit.startswith("Không ghi đơn vị tính (ĐVT); tạm hiểu là triệu đồng")
+    assert sheet_warnings(sheet, "en")[1] == (
+        "row 12: above the support ceiling: 600,000,000 > 500,000,000 đồng (TTLT 26/2014)")
+    assert sheet_warnings({"warnings": ["something new"]}) == ["something new"]  # no code: shown as stored
+
+
+_LINE = message("line", file="<b>a.xlsx</b>", sheet="<script>alert(2)</script>", row=3,
+                column=message("line.column", column="C"), value=message("line.value", value="<img src=y>"),
+                text=message("reason.amount_unreadable", problem=as_message(Problem("problem.no_number")),
+                             column="C", label="Kinh phí"))
 
 
 def test_page_escapes_file_content() -> None:
@@ -30,10 +38,11 @@ def test_page_escapes_file_content() -> None:
         "files": [{"path": "<b>a.xlsx</b>", "status": "ok", "message": "", "warnings": [], "sheets": [
             {"sheet": "<script>alert(1)</script>", "rows_read": 3, "records": 1, "rejected": 0,
              "skipped": {"header": 1, "title": 1}, "warnings": ["no total row: nothing to reconcile the sheet against"],
+             "warning_codes": [message("warn.no_total_row")],
              "reconciliation": [{"row": 3, "label": "<img src=x>", "column": "C", "scope": "group 'I'",
-                                 "declared": 5, "computed": 4, "ok": False}]}]}],
-        "messages": ["<b>a.xlsx</b> | sheet '<script>alert(2)</script>' | row 3 | column C | value '<img src=y>': "
-                     "no number (column C 'Kinh phí')"],
+                                 "declared": 5, "computed": 4, "ok": False,
+                                 "scope_code": message("scope.group", name="I")}]}]}],
+        "messages": [english(_LINE)], "lines": [_LINE],
     }
     page = render_ingest_report(report)
     assert "<script>alert" not in page and "<img src=" not in page and "<b>a.xlsx" not in page
@@ -44,13 +53,14 @@ def test_page_escapes_file_content() -> None:
 
 def _recon(row: int, ok: bool | None, label: str, **extra: object) -> dict:
     return {"row": row, "label": label, "column": "D", "scope": "sheet", "declared": 10, "computed": 10 if ok else 9,
-            "ok": ok, **extra}
+            "ok": ok, "scope_code": message("scope.sheet"), **extra}
 
 
 def test_page_details_failed_checks_and_counts_passed_ones() -> None:
     checks = [_recon(10 + i, True, f"Cộng nhóm khớp {i}") for i in range(40)]
     checks += [_recon(99, False, "TỔNG CỘNG LỆCH"),
-               _recon(7, None, "Cộng công thức", note="formula without cached value")]
+               _recon(7, None, "Cộng công thức", note="formula without cached value",
+                      note_code=message("recon.formula_without_value"))]
     report = {
         "version": "x", "seconds": 0.1, "validation_failures": [],
         "totals": {"files": 1, "files_error": 0, "rows_read": 60, "records": 40, "rejected": 0,
@@ -74,42 +84,53 @@ _ENGLISH = re.compile(r"\b(amount|number|not|unknown|column|date|text|several|ra
 @pytest.mark.parametrize("value", ["chưa xác định", "01/02/2017", "15%", "1 - 2", "3/x", "1,2,3 4", "50 triệu tỷ",
                                    "x" * 400, True, float("inf"), 10**30, object(), "Đã nghiệm thu 5", "12 (ha)"])
 def test_every_amount_error_is_said_in_vietnamese(value: object) -> None:
-    """The reasons numbers.parse_amount gives (as stored in rejects.csv) all have a Vietnamese wording."""
+    """Every reason numbers.parse_amount gives is a code with a Vietnamese template; the English stays for tools."""
     error = parse_amount(value, UNITS["trieu"]).error
     assert error, value
-    said = reason_vi(f"{error} (column C 'Kinh phí KCQG')")
+    reason = message("reason.amount_unreadable", problem=as_message(error), column="C", label="Kinh phí KCQG")
+    said = render(reason, "vi")
     assert said.endswith("(cột C «Kinh phí KCQG»)") and not _ENGLISH.search(said.split(" (cột")[0]), (error, said)
+    assert english(reason) == f"{error} (column C 'Kinh phí KCQG')"
 
 
-@pytest.mark.parametrize("value", ["hai", "2,5", "x" * 300, True, "3-5", "khoảng 5", 2.5])
+@pytest.mark.parametrize("value", ["hai", "2,5", "x" * 300, True, "3-5", "khoảng 5", 2.5, -3])
 def test_every_count_error_is_said_in_vietnamese(value: object) -> None:
     _, problem = parse_count(value)
     assert problem, value
-    said = reason_vi(f"cannot read the number of projects: {problem}")
+    said = render(message("reason.count_unreadable", problem=as_message(problem)), "vi")
     assert said.startswith("không đọc được số đề án: ") and not _ENGLISH.search(said), (problem, said)
 
 
+def test_reasons_in_rejects_csv_are_rendered_from_their_code_and_json_parameters() -> None:
+    row = {"reason": "negative amount (column E 'KCĐP')", "reason_code": "reason.negative_amount",
+           "reason_params": '{"column": "E", "label": "KCĐP"}'}
+    assert reason_text(row, "vi") == "số tiền âm (cột E «KCĐP»)"
+    assert reason_text(row, "en") == row["reason"]
+    assert reason_text({"reason": "as stored"}, "vi") == "as stored"
+
+
 def test_ingest_messages_in_vietnamese_keep_every_location_part() -> None:
-    line = "tinh/KH 2017.xlsx | sheet 'Danh mục' | row 12 | column E | value 'chưa rõ': no number (column E 'KCĐP')"
-    assert message_vi(line) == (
-        "tinh/KH 2017.xlsx | trang 'Danh mục' | dòng 12 | cột E | giá trị 'chưa rõ': không có số (cột E «KCĐP»)"
-    )
-    recon = "a.xlsx | sheet 'KH' | row 9 | column D: declared 1,850,000,000 đồng ≠ computed 1,800,000,000 đồng (sheet)"
-    assert message_vi(recon) == (
-        "a.xlsx | trang 'KH' | dòng 9 | cột D: ghi 1.850.000.000 đồng ≠ cộng lại 1.800.000.000 đồng (toàn bảng)"
-    )
-    for english in ("year unknown: not in the title, sheet or file name (use --year)",
-                    "plan or actual unknown: no 'kế hoạch'/'thực hiện' in title, header or file name (use --stage)",
-                    "two amount columns on this line mean the same source and stage; map them in khuyencong.yaml",
-                    "amounts without a label or number, and they are not the sum of the table",
-                    "no table header recognised in this sheet (add a khuyencong.yaml override)"):
-        said = message_vi(f"a.csv | sheet 'a' | row 2: {english}")
+    line = message("line", file="tinh/KH 2017.xlsx", sheet="Danh mục", row=12,
+                   column=message("line.column", column="E"), value=message("line.value", value="chưa rõ"),
+                   text=message("reason.amount_unreadable", problem=as_message(Problem("problem.no_number")), column="E", label="KCĐP"))
+    recon = message("line", file="a.xlsx", sheet="KH", row=9, column=message("line.column", column="D"), value="",
+                    text=message("recon.mismatch", declared=1_850_000_000, computed=1_800_000_000,
+                                 scope=message("scope.sheet")))
+    report = {"messages": [english(line), english(recon)], "lines": [line, recon]}
+    assert message_lines(report, "vi") == [
+        "tinh/KH 2017.xlsx | trang 'Danh mục' | dòng 12 | cột E | giá trị 'chưa rõ': không có số (cột E «KCĐP»)",
+        "a.xlsx | trang 'KH' | dòng 9 | cột D: ghi 1.850.000.000 đồng ≠ cộng lại 1.800.000.000 đồng (toàn bảng)",
+    ]
+    assert message_lines(report, "en") == report["messages"]
+    assert report["messages"][1] == (
+        "a.xlsx | sheet 'KH' | row 9 | column D: declared 1,850,000,000 đồng ≠ computed 1,800,000,000 đồng (sheet)")
+    for code in ("reason.same_source_stage", "reason.unlabelled_not_sum", "reason.no_header"):
+        said = render(message("line", file="a.csv", sheet="a", row=2, column="", value="", text=message(code)), "vi")
         assert said.startswith("a.csv | trang 'a' | dòng 2: ") and not _ENGLISH.search(said), said
-    assert message_vi("something else entirely") == "something else entirely"
 
 
-def test_every_warning_seen_on_the_fixtures_has_a_vietnamese_wording(tmp_path) -> None:
-    """File and sheet warnings of the ingest fixtures and the hostile corpus, as the report page shows them."""
+def test_every_warning_seen_on_the_fixtures_has_a_code_and_a_vietnamese_wording(tmp_path) -> None:
+    """File and sheet warnings of the ingest fixtures and the hostile corpus carry their code, as the page shows them."""
     import inspect
 
     import badfiles
@@ -123,8 +144,11 @@ def test_every_warning_seen_on_the_fixtures_has_a_vietnamese_wording(tmp_path) -
             build(tmp_path / name)
     badfiles.make_bad_corpus(tmp_path / "bad", dangerous=False)
     report = ingest([tmp_path], out_dir=tmp_path / "out", jobs=0, cache=False, progress=False).report
-    warnings = {w for f in report["files"] for w in f.get("warnings", [])}
-    warnings |= {w for f in report["files"] for s in f.get("sheets", []) for w in s.get("warnings", [])}
-    assert len(warnings) >= 10
-    english = sorted(w for w in warnings if warning_vi(w) == w)
-    assert english == [], english
+    parts = [*report["files"], *(s for f in report["files"] for s in f.get("sheets", []))]
+    codes = [c for p in parts for c in p.get("warning_codes", [])]
+    assert len(codes) >= 10 and sum(len(p.get("warnings", [])) for p in parts) == len(codes)
+    assert all(isinstance(c, dict) for c in codes), [c for c in codes if not isinstance(c, dict)]
+    for p in parts:
+        assert [render(c, "en") for c in p.get("warning_codes", [])] == p.get("warnings", [])
+        for said in sheet_warnings(p, "vi"):
+            assert not re.search(r"\b(sheet|warning|not read|ignored|without)\b", said), said

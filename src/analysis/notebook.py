@@ -239,24 +239,23 @@ def ingest_overview(data_dir: str | os.PathLike[str] | None = None, lang: str = 
     sheet rows that became data (one row may hold several amounts: KCQG, KCĐP, counterpart) and `skipped`
     the title, header, subtotal, total, note and blank rows. reconciled_ok / reconciled_failed count the subtotal and total checks.
     Columns: file, sheet, status, year, stage, rows_read, records, skipped, rejected, reconciled_ok,
-    reconciled_failed, warnings. Warnings are stored in English (stable for tools); ``lang="vi"`` says them
-    in Vietnamese (vocab/warnings.csv), as the ingest report page does.
+    reconciled_failed, warnings. Warnings are stored in English (stable for tools) with their codes;
+    ``lang="vi"`` renders them in Vietnamese (vocab/messages.csv), as the ingest report page does.
     """
-    from .ingest.report_page import sheet_warnings, warning_vi
+    from .ingest.report_page import sheet_warnings, warning_sheet
 
-    say = warning_vi if lang == "vi" else str
     rows = []
     for entry in ingest_report(data_dir).get("files", []):
         sheets = entry.get("sheets") or [{}]
-        file_warnings = [str(w) for w in entry.get("warnings", [])]
-        if entry.get("message"):
-            file_warnings.insert(0, str(entry["message"]))
         names = [str(sheet.get("sheet", "")) for sheet in sheets]
-        # A file warning that names a sheet goes to that sheet's row; any other to the file's first row.
+        # A file warning about a sheet goes to that sheet's row; any other to the file's first row.
         by_sheet: dict[str, list[str]] = {n: [] for n in names}
-        for text in file_warnings:
-            named = next((n for n in names if n and f"sheet '{n}'" in text), names[0])
-            by_sheet[named].append(text)
+        if entry.get("message"):
+            by_sheet[names[0]].append(str(entry["message"]))
+        codes = entry.get("warning_codes") or [None] * len(entry.get("warnings", []))
+        for code, text in zip(codes, sheet_warnings(entry, lang), strict=False):
+            named = warning_sheet(code)
+            by_sheet[named if named in by_sheet else names[0]].append(text)
         for sheet in sheets:
             checks = sheet.get("reconciliation", [])
             skipped = sheet.get("skipped", {})
@@ -279,7 +278,7 @@ def ingest_overview(data_dir: str | os.PathLike[str] | None = None, lang: str = 
                     "warnings": "; ".join(
                         dict.fromkeys(
                             [
-                                *(say(w) for w in by_sheet[str(sheet.get("sheet", ""))]),
+                                *by_sheet[str(sheet.get("sheet", ""))],
                                 *sheet_warnings(sheet, lang),
                             ]
                         )
@@ -321,10 +320,10 @@ def rejects(data_dir: str | os.PathLike[str] | None = None, lang: str = "vi") ->
     if "source_row" in out:
         out["source_row"] = pd.to_numeric(out["source_row"], errors="coerce").astype("Int64")
     if lang == "vi" and "reason" in out:
-        from .ingest.report_page import reason_vi
+        from .ingest.report_page import reason_text
 
-        out["reason"] = out["reason"].map(reason_vi)
-    return out
+        out["reason"] = [reason_text(row, "vi") for row in out.to_dict("records")]
+    return out[[c for c in columns if c in out]]
 
 
 _URL_RE = re.compile(r"https?://[^\s<>()]+")

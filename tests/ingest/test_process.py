@@ -36,7 +36,7 @@ def test_overrides_select_a_sheet_and_force_the_context(raw: Path) -> None:
         "Lào Cai", 2021, "command line", "national")
     assert left == {"sheet": "TH 2019", "rows_read": 5, "records": 0, "rejected": 0,
                     "skipped": {"not_selected": 5}, "warnings": ["not the sheet named in khuyencong.yaml"],
-                    "reconciliation": []}
+                    "warning_codes": [{"code": "warn.not_selected", "params": {}}], "reconciliation": []}
     assert len(result.records) == 2
 
 

@@ -140,7 +140,15 @@ class _Entry(NamedTuple):
 
 _SAMPLE_MESSAGE = ("bỏ qua: dữ liệu minh họa kèm theo, không dùng khi đã có tệp của bạn "
                    "(illustrative sample, skipped: your own files are present)")
-_REJECT_COLUMNS = ["source_file", "source_sheet", "source_row", "column", "value", "reason"]
+# rejects.csv: where, what and why ('reason' in English for tools; 'reason_code' and 'reason_params' (JSON) render
+# it in Vietnamese or English, see analysis.messages)
+_REJECT_COLUMNS = ["source_file", "source_sheet", "source_row", "column", "value", "reason", "reason_code",
+                   "reason_params"]
+
+
+def _reject_rows(done: list[FileResult]) -> list[dict[str, Any]]:
+    return [{**x, "reason_params": json.dumps(x.get("reason_params", {}), ensure_ascii=False, sort_keys=True)}
+            for r in done for x in r.rejects]
 
 
 class _Run:
@@ -258,7 +266,7 @@ class _Run:
         with _runner.no_cyclic_gc():  # the tail allocates many objects without cycles, like the workers
             table = _records.combine([r.records for r in done])  # DataFrames and/or Arrow records
             table = _duplicates.flag_duplicates(table)
-            rejects = pd.DataFrame([x for r in done for x in r.rejects], columns=_REJECT_COLUMNS)
+            rejects = pd.DataFrame(_reject_rows(done), columns=_REJECT_COLUMNS)
             readable = any(r.status == "ok" for r in done)
             try:
                 # the table is final: its files are written (in threads, into the new generation) during validation

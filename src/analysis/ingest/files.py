@@ -15,10 +15,11 @@ from pathlib import Path
 
 from .. import config
 from ..errors import InputError, printable
+from ..messages import Problem
 
 # Why a file is listed in the report but on purpose not read (a warning of its file report).
-SAMPLES_SKIPPED = "illustrative sample: not used alongside your own files"
-OVERRIDE_SKIPPED = "skipped by khuyencong.yaml"
+SAMPLES_SKIPPED = Problem("file.samples_skipped")
+OVERRIDE_SKIPPED = Problem("file.override_skipped")
 NOT_USED = frozenset({SAMPLES_SKIPPED, OVERRIDE_SKIPPED})
 
 

@@ -38,11 +38,8 @@ def _join(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + part("sep.and", lang) + items[-1]
 
 
-def render(item: dict[str, Any], lang: str = "vi", reason_text: Any = None) -> str:
-    """'file | 'sheet': text' in Vietnamese or English.
-
-    ``reason_text`` renders a stored reject reason in the language (the reasons table of the reader).
-    """
+def render(item: dict[str, Any], lang: str = "vi") -> str:
+    """'file | 'sheet': text' in Vietnamese or English (a rejected rows' reason from its own code)."""
     params = dict(item.get("params", {}))
     code = item["code"]
     if code == "context_missing":
@@ -53,8 +50,6 @@ def render(item: dict[str, Any], lang: str = "vi", reason_text: Any = None) -> s
     if code == "rows_rejected":
         if params.get("reason_message"):
             params["reason"] = render_message(params["reason_message"], lang)
-        elif reason_text is not None:  # a report written before reasons were codes
-            params["reason"] = reason_text(str(params.get("reason", "")), lang)
         column, value = params.get("column") or "", params.get("value") or ""
         params["column_vi"] = f", cột {column}" if column else ""
         params["column_en"] = f", column {column}" if column else ""

@@ -296,7 +296,7 @@ def _describe(tok: tuple[str, str], after_number: bool) -> str:
         return Problem("problem.misplaced_qualifier", word=text)
     if kind == "unit":
         return Problem("problem.misplaced_unit", word=text)
-    return f"not a number: unexpected word {text!r}"
+    return Problem("problem.unexpected_word", word=text)
 
 
 _Component = tuple[_Reading, str | None, bool]  # (reading, unit key, fraction)

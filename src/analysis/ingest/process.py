@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import config
 from ..errors import FileRefused, KhuyenCongError
+from ..messages import Message, Problem, english, message
 from .context import detect_context
 from .files import OVERRIDE_SKIPPED
 from .overrides import FileOverrides
@@ -46,6 +47,7 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
     sha256: str = ""
     seconds: float = 0.0
+    lines: list[Message] = field(default_factory=list)  # ``messages`` as codes, rendered in either language
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled with the records as Arrow IPC: the main process maps them back without copying or
@@ -60,12 +62,15 @@ class FileResult:
 
 def refused(label: str, exc: KhuyenCongError | Exception, code: str) -> FileResult:
     """The result of a file that was not read: the refusal's own message, or ``code``'s for another error."""
-    if isinstance(exc, FileRefused):
-        message, code, detail = exc.message("vi"), exc.code, exc.detail
-    else:
-        refusal = FileRefused(code, label, repr(exc))
-        message, detail = refusal.message("vi"), repr(exc)
-    return FileResult(label, "error", message, no_records(), [], [], [f"{label}: {message}"], code=code, detail=detail)
+    refusal = exc if isinstance(exc, FileRefused) else FileRefused(code, label, repr(exc))
+    said = refusal.message("vi")
+    return FileResult(label, "error", said, no_records(), [], [], [f"{label}: {said}"], code=refusal.code,
+                      detail=refusal.detail, lines=[refusal_line(label, refusal)])
+
+
+def refusal_line(label: str, refusal: FileRefused) -> Message:
+    """'file: why it was not read' as a message (the refusal's own sentence, in either language)."""
+    return message("line.file", file=label, text=message(refusal.code, path=refusal.path, detail=refusal.detail))
 
 
 def _base_context(label: str, options: IngestOptions, overrides: FileOverrides) -> Any:
@@ -91,7 +96,10 @@ def _not_selected(sheet: Any) -> Any:
     return SheetResult({k: [] for k in RECORD_COLUMNS}, [], {
         "sheet": sheet.name, "rows_read": len(sheet.rows), "records": 0, "rejected": 0,
         "skipped": {"not_selected": len(sheet.rows)} if sheet.rows else {},
-        "warnings": ["not the sheet named in khuyencong.yaml"], "reconciliation": []}, [])
+        "warnings": [english(_NOT_SELECTED)], "warning_codes": [_NOT_SELECTED], "reconciliation": []}, [])
+
+
+_NOT_SELECTED = message("warn.not_selected")
 
 
 def _one_sheet(sheet: Any, layout: Any, base_ctx: Any, around: list[tuple[str, str]], options: IngestOptions,
@@ -120,6 +128,7 @@ def process_file(path: Path, label: str, options: IngestOptions, overrides: File
         workbook = read_workbook(path, options.limits)
     except FileRefused as exc:
         return FileResult(label, "error", exc.message("vi"), empty, [], [], [f"{label}: {exc.message('vi')}"],
+                          lines=[refusal_line(label, exc)],
                           code=exc.code, detail=exc.detail, seconds=time.perf_counter() - started)
     if overrides.skip:
         return FileResult(label, "ok", "bỏ qua theo khuyencong.yaml (skipped by override)", empty, [], [], [],
@@ -135,6 +144,7 @@ def process_file(path: Path, label: str, options: IngestOptions, overrides: File
     rejects: list[dict[str, Any]] = []
     sheets: list[dict[str, Any]] = []
     messages: list[str] = []
+    lines: list[Message] = []
     for sheet in workbook.sheets:
         if only_sheet and sheet.name != only_sheet:
             result = _not_selected(sheet)
@@ -143,11 +153,12 @@ def process_file(path: Path, label: str, options: IngestOptions, overrides: File
         sheets.append(result.report)
         rejects.extend(result.rejects)
         messages.extend(result.messages)
+        lines.extend(result.lines)
         if result.records["amount_vnd"]:
             records.append(records_table(result.records))
     table = (records[0] if len(records) == 1 else arrow().concat_tables(records)) if records else empty
     warnings = list(workbook.warnings)
     if not any(s.get("records") for s in sheets):
-        warnings.append("no records found in this file")
+        warnings.append(Problem("file.no_records"))
     return FileResult(label, "ok", "", table, rejects, sheets, messages, warnings=warnings,
-                      seconds=time.perf_counter() - started)
+                      seconds=time.perf_counter() - started, lines=lines)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import __version__
+from ..messages import Message, as_message
 from .files import NOT_USED
 
 if TYPE_CHECKING:
@@ -61,7 +62,8 @@ class Notice(TypedDict):
 # The keys of a sheet report in the order the sheet step writes them ('tables' only for two tables side by
 # side; a sheet left out by khuyencong.yaml has only the first seven).
 _SHEET_ORDER = ("sheet", "hidden", "kind", "rows_read", "records", "skipped", "rejected", "year", "province",
-                "stage", "unit", "unit_from", "header_rows", "columns", "reconciliation", "warnings", "confirmed",
+                "stage", "unit", "unit_from", "header_rows", "columns", "reconciliation", "warnings", "warning_codes",
+                "confirmed",
                 "unspecified", "notices", "amount_records", "province_from", "year_from", "stage_from", "phase",
                 "funding_source", "context_conflicts")
 
@@ -77,6 +79,7 @@ class SheetReport:
     skipped: dict[str, int]
     warnings: list[str]
     reconciliation: list[ReconciliationCheck]
+    warning_codes: list[Message] = field(default_factory=list)  # ``warnings`` as codes, same order
     hidden: bool = False
     kind: str = "worksheet"
     year: int | None = None
@@ -131,11 +134,13 @@ class FileReport:
     seconds: float
     warnings: list[str]
     sheets: list[SheetReport]
+    warning_codes: list[Message | str] = field(default_factory=list)  # ``warnings`` as codes, same order
 
     @classmethod
     def of(cls, result: FileResult) -> FileReport:
         return cls(result.path, result.status, result.message, result.code, result.detail, result.sha256,
-                   round(result.seconds, 3), result.warnings, [SheetReport.from_dict(s) for s in result.sheets])
+                   round(result.seconds, 3), result.warnings, [SheetReport.from_dict(s) for s in result.sheets],
+                   [as_message(w) for w in result.warnings])
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], strict: bool = False) -> FileReport:
@@ -151,7 +156,7 @@ class FileReport:
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "status": self.status, "message": self.message, "code": self.code,
                 "detail": self.detail, "sha256": self.sha256, "seconds": self.seconds, "warnings": self.warnings,
-                "sheets": [s.to_dict() for s in self.sheets]}
+                "warning_codes": self.warning_codes, "sheets": [s.to_dict() for s in self.sheets]}
 
 
 @dataclass
@@ -188,6 +193,7 @@ class RunReport:
     validation_failures: list[str]
     files: list[FileReport]
     messages: list[str]
+    lines: list[Message] = field(default_factory=list)  # ``messages`` as codes, rendered in either language
     run_key: str | None = None  # the key a later run compares to answer from these outputs
     kept_previous: bool | None = None  # True: nothing could be read, the previous outputs stay published
 
@@ -201,7 +207,7 @@ class RunReport:
     def to_dict(self) -> dict[str, Any]:
         out = {"version": self.version, "seconds": self.seconds, "from_cache": self.from_cache,
                "totals": asdict(self.totals), "validation_failures": self.validation_failures,
-               "files": [f.to_dict() for f in self.files], "messages": self.messages}
+               "files": [f.to_dict() for f in self.files], "messages": self.messages, "lines": self.lines}
         if self.run_key is not None:
             out["run_key"] = self.run_key
         if self.kept_previous is not None:
@@ -247,7 +253,7 @@ def build(results: list[FileResult], table: pd.DataFrame, rejects: pd.DataFrame,
     files = [FileReport.of(r) for r in results]
     return RunReport(version=__version__, seconds=round(seconds, 3), from_cache=False,
                      totals=_totals(files, table, rejects), validation_failures=failures, files=files,
-                     messages=[m for r in results for m in r.messages])
+                     messages=[m for r in results for m in r.messages], lines=[m for r in results for m in r.lines])
 
 
 # Above this size the report is written compactly by json's C encoder (indent forces the pure-Python one,

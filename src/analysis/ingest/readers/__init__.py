@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ...config import Limits
 from ...errors import FileRefused
+from ...messages import Problem
 from .guard import apply_memory_limit, read_workbook_guarded
 from .model import Sheet, Workbook, os_refusal, unique_sheet_labels
 from .safety import prescan
@@ -89,7 +90,7 @@ def _read(path: Path, limits: Limits) -> Workbook:
         return read_text(path, limits)
     warnings: list[str] = []
     if path.suffix.lower() not in CALAMINE_SUFFIXES[fmt]:
-        warnings.append(f"format: content is {fmt} although the file is named {path.suffix or '(no suffix)'}")
+        warnings.append(Problem("file.format_mismatch", fmt=fmt, suffix=path.suffix or "(no suffix)"))
     pre = prescan(path, fmt, limits)
     warnings.extend(pre.warnings)
     native_text: list[str] = []
@@ -100,7 +101,7 @@ def _read(path: Path, limits: Limits) -> Workbook:
         if refusal.code != "duplicate_sheet_names" or fmt != "xls":
             raise
         sheets = _read_xlrd(path, limits, warnings)  # xlrd reads sheets by position
-        warnings.append("sheets with the same name: read as " + ", ".join(repr(s.name) for s in sheets))
+        warnings.append(Problem("file.same_name_sheets", names=", ".join(repr(s.name) for s in sheets)))
     except MemoryError:
         raise
     except BaseException as exc:
@@ -120,5 +121,5 @@ def _read(path: Path, limits: Limits) -> Workbook:
             if "encrypt" in str(xlrd_exc).lower():
                 raise FileRefused("encrypted", path, f"xlrd: {xlrd_exc}") from None
             raise refusal from None
-        warnings.append(f"reader: calamine failed ({refusal.detail[:120]}); read with xlrd")
+        warnings.append(Problem("file.fallback_reader", detail=refusal.detail[:120]))
     return Workbook(path=path, format=fmt, sheets=sheets, warnings=warnings)

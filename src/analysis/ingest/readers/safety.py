@@ -19,6 +19,7 @@ import defusedxml.ElementTree as SafeET
 
 from ...config import Limits
 from ...errors import FileRefused
+from ...messages import Problem
 from .extents import (
     Extent,
     declared_cells,
@@ -275,7 +276,5 @@ def _check_shared_strings(zf: zipfile.ZipFile, path: Path) -> None:
 def _warn_declared(ext: Extent, name: str, limits: Limits, warnings: list[str]) -> None:
     """Declared <dimension> is untrusted (calamine ignores it); say so when it is absurd."""
     if declared_cells(ext) > limits.max_cells:
-        warnings.append(
-            f"sheet {name!r}: declared dimension {ext.declared} ignored (real content {ext.max_row + 1} rows"
-            f" x {ext.max_col + 1} columns)"
-        )
+        warnings.append(Problem("file.declared_dimension", sheet=name, declared=ext.declared, rows=ext.max_row + 1,
+                                cols=ext.max_col + 1))

@@ -20,6 +20,7 @@ from typing import Any
 
 from ...config import Limits
 from ...errors import FileRefused
+from ...messages import Problem
 from .model import Budget, Sheet, nfc, unique_sheet_labels
 from .safety import Prescan
 
@@ -175,7 +176,7 @@ def read_calamine(path: Path, fmt: str, limits: Limits, pre: Prescan, warnings: 
             metas = wb.sheets_metadata
             if [nfc(meta.name) for meta in metas] != labels:
                 raise FileRefused("duplicate_sheet_names", path, "two sheets share one name")
-            warnings.append("sheets with the same name: read as " + ", ".join(repr(x) for x in labels))
+            warnings.append(Problem("file.same_name_sheets", names=", ".join(repr(x) for x in labels)))
         for index, meta in enumerate(metas):
             name = labels[index]
             kind = _KINDS.get(getattr(meta.typ, "name", str(meta.typ)).split(".")[-1], "worksheet")
@@ -189,7 +190,7 @@ def read_calamine(path: Path, fmt: str, limits: Limits, pre: Prescan, warnings: 
             except Exception as exc:
                 if kind == "worksheet":
                     raise
-                warnings.append(f"sheet {name!r} ({kind}) could not be read: {str(exc)[:120]}")
+                warnings.append(Problem("file.sheet_unreadable", sheet=name, kind=kind, detail=str(exc)[:120]))
                 sheets.append(Sheet(name=name, rows=[], hidden=hidden, kind=kind))
                 continue
             end = sh.end

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ...config import Limits
 from ...errors import FileRefused, printable
+from ...messages import Problem
 from .model import Sheet, Workbook, nfc
 from .sniff import utf16_guess
 
@@ -50,7 +51,7 @@ def _decode_text(data: bytes, path: Path) -> tuple[str, str, list[str]]:
     else:
         encoding = utf16_guess(data) or ""
         if encoding:
-            warnings.append(f"encoding: {encoding} without byte-order mark")
+            warnings.append(Problem("file.encoding_no_bom", encoding=encoding))
     if not encoding:
         if b"\x00" in data:
             raise FileRefused("undecodable_text", path, "NUL bytes in a text file (binary content)")
@@ -79,9 +80,9 @@ def _decode_text(data: bytes, path: Path) -> tuple[str, str, list[str]]:
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
         if encoding == "windows-1258":
-            warnings.append("encoding: windows-1258 (combining tone marks normalised to NFC)")
+            warnings.append(Problem("file.encoding_1258_nfc"))
     elif encoding == "windows-1258":
-        warnings.append("encoding: windows-1258")
+        warnings.append(Problem("file.encoding_1258"))
     if encoding == "windows-1258":
         non_ascii = [ch for ch in text[:1_000_000] if ord(ch) > 127]
         foreign = sum(1 for ch in non_ascii if ch not in _VIETNAMESE)
@@ -129,7 +130,7 @@ def read_text(path: Path, limits: Limits) -> Workbook:
     text = text.lstrip("\ufeff")
     delim = _sniff_delimiter(text, path.suffix.lower())
     if delim != ",":
-        warnings.append(f"delimiter: {delim!r}")
+        warnings.append(Problem("file.delimiter", delimiter=delim))
     rows: list[list[object]] = []
     width = 0
     old_limit = csv.field_size_limit()
