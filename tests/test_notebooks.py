@@ -59,8 +59,13 @@ def _report_json(folder: Path) -> None:
                 "status": "ok",
                 "message": "",
                 "warnings": [
-                    "sheet 'Danh mục': 2 formula(s) without a cached value",
-                    "file saved by LibreOffice",
+                    "sheet 'Danh mục': declared dimension A1:ZZ9 ignored (real content 5 rows x 4 columns)",
+                    "delimiter: ';'",
+                ],
+                "warning_codes": [
+                    {"code": "file.declared_dimension",
+                     "params": {"sheet": "Danh mục", "declared": "A1:ZZ9", "rows": 5, "cols": 4}},
+                    {"code": "file.delimiter", "params": {"delimiter": ";"}},
                 ],
                 "sheets": [
                     {
@@ -102,10 +107,13 @@ def test_ingest_overview_accounts_for_every_row(tmp_path: Path) -> None:
     assert (first["rows_read"], first["records"], first["skipped"], first["rejected"]) == (20, 7, 12, 1)
     assert first["rows_read"] == first["records"] + first["skipped"] + first["rejected"]
     assert (first["reconciled_ok"], first["reconciled_failed"]) == (1, 1)
-    assert first["warnings"] == "file saved by LibreOffice"  # a file warning naming no sheet: first row
+    assert first["warnings"] == "delimiter: ';'"  # a file warning about no sheet: first row
     assert (
         ov.iloc[1]["warnings"].startswith("sheet 'Danh mục'") and "hidden columns" in ov.iloc[1]["warnings"]
-    )
+    )  # a file warning about a sheet (its code's parameter says which): that sheet's row
+    vi = notebook.ingest_overview(tmp_path, "vi")
+    assert vi.iloc[0]["warnings"] == "Tệp văn bản, các cột ngăn cách bằng dấu ';'"
+    assert vi.iloc[1]["warnings"].startswith("Trang 'Danh mục': vùng dữ liệu khai báo A1:ZZ9 bị bỏ qua")
     assert pd.isna(ov.iloc[1]["year"]) and ov.iloc[0]["year"] == 2017
     broken = ov.iloc[2]
     assert broken["status"] == "error" and broken["warnings"] == "not a spreadsheet"
@@ -113,9 +121,12 @@ def test_ingest_overview_accounts_for_every_row(tmp_path: Path) -> None:
 
 def test_ingest_overview_says_warnings_in_the_page_language(monkeypatch: pytest.MonkeyPatch) -> None:
     """The defect: page 01 showed '4 formula cell(s) without a cached value …' on a Vietnamese page."""
-    stored = "4 formula cell(s) without a cached value (file saved by a program that does not compute formulas)"
+    code = {"code": "warn.formulas_without_value", "params": {"cells": 4}}
+    stored = ("4 formula cell(s) without a cached value (file saved by a program that does not compute formulas): "
+              "open and save it in Excel")
     report = {"files": [{"path": "a.xlsx", "status": "ok", "warnings": [],
-                         "sheets": [{"sheet": "S", "rows_read": 1, "records": 1, "warnings": [stored]}]}]}
+                         "sheets": [{"sheet": "S", "rows_read": 1, "records": 1, "warnings": [stored],
+                                     "warning_codes": [code]}]}]}
     monkeypatch.setattr(notebook, "ingest_report", lambda data_dir=None: report)
     assert notebook.ingest_overview(None).loc[0, "warnings"] == stored  # English, stable for tools
     assert notebook.ingest_overview(None, "vi").loc[0, "warnings"].startswith("4 ô công thức chưa có giá trị")
@@ -124,14 +135,16 @@ def test_ingest_overview_says_warnings_in_the_page_language(monkeypatch: pytest.
 def test_rejects_and_sources_markdown(tmp_path: Path) -> None:
     assert list(notebook.rejects(tmp_path).columns)[:3] == ["source_file", "source_sheet", "source_row"]
     (tmp_path / notebook.REJECTS_FILE).write_text(
-        "\ufeffsource_file,source_sheet,source_row,column,value,reason\n"
-        "a.xlsx,S1,12,F,1.2.3,malformed number (column F 'KCQG')\n",
+        "\ufeffsource_file,source_sheet,source_row,column,value,reason,reason_code,reason_params\n"
+        "a.xlsx,S1,12,F,1.2.3,malformed number (column F 'KCQG'),reason.amount_unreadable,"
+        '"{""column"": ""F"", ""label"": ""KCQG"", ""problem"": {""code"": ""problem.malformed_number"", ""params"": {}}}"\n',
         encoding="utf-8",
     )
     rej = notebook.rejects(tmp_path)
     assert rej.loc[0, "source_row"] == 12 and rej.loc[0, "value"] == "1.2.3"
     assert rej.loc[0, "reason"] == "số viết sai dạng (cột F «KCQG»)"
     assert notebook.rejects(tmp_path, "en").loc[0, "reason"] == "malformed number (column F 'KCQG')"
+    assert list(rej.columns) == ["source_file", "source_sheet", "source_row", "column", "value", "reason"]
     text = notebook.sources_markdown(
         ["Báo *A* (TTKC); https://x.vn/a_b.html", "https://x.vn/a_b.html", "", None], "vi"
     )
