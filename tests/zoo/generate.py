@@ -384,8 +384,12 @@ def build_project_list(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
 
     # content: groups of projects (c.lines > 0: that many project lines, in 3–8 groups, for the benchmark)
     n_groups = rng.randrange(3, 5) if not c.lines else rng.randrange(3, 1 + min(len(PROJECT_TITLES), max(3, c.lines)))
+    # decimal numbering ('2.15') stops at x.999: a programme of 1 000+ projects numbered so is not a real layout
+    cap = 999 if c.numbering == "decimal" else 0
+    if cap:
+        n_groups = max(n_groups, min(len(PROJECT_TITLES), -(-c.lines // cap)))
     programs = rng.sample(list(PROJECT_TITLES), k=n_groups)
-    sizes = iter(split_lines(rng, c.lines, 2 if c.numbering == "ab" else n_groups) if c.lines else [])
+    sizes = iter(split_lines(rng, c.lines, 2 if c.numbering == "ab" else n_groups, cap) if c.lines else [])
     groups: list[tuple[str, str, list[dict[str, Any]]]] = []  # (label, program or source, items)
     if c.numbering == "ab":
         for source, label in (("national", "KHUYẾN CÔNG QUỐC GIA"), ("local", "KHUYẾN CÔNG ĐỊA PHƯƠNG")):
@@ -455,13 +459,19 @@ def build_project_list(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
     return sheet, truth
 
 
-def split_lines(rng: random.Random, total: int, n: int) -> list[int]:
-    """``total`` lines over ``n`` groups, each ≥ 1 (uneven, as programmes are), summing exactly."""
-    if total < n:
+def split_lines(rng: random.Random, total: int, n: int, cap: int = 0) -> list[int]:
+    """``total`` lines over ``n`` groups, each ≥ 1 (uneven, as programmes are) and ≤ ``cap`` when given,
+    summing exactly."""
+    if total < n or (cap and total > cap * n):
         raise ValueError(f"cannot split {total} lines over {n} groups")
     weights = [rng.uniform(0.3, 1.7) for _ in range(n)]
     sizes = [1 + int((total - n) * w / sum(weights)) for w in weights]
     sizes[rng.randrange(n)] += total - sum(sizes)
+    while cap and max(sizes) > cap:  # move the excess to the smallest group
+        big, small = sizes.index(max(sizes)), sizes.index(min(sizes))
+        moved = min(max(sizes) - cap, cap - sizes[small])
+        sizes[big] -= moved
+        sizes[small] += moved
     return sizes
 
 
