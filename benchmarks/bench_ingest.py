@@ -41,6 +41,7 @@ import resource  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+import warnings  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
@@ -105,7 +106,9 @@ def _read_naive(path: str) -> int:
     if path.lower().endswith(".csv"):
         return _read_csv_pandas(path)
     engine = "openpyxl" if path.lower().endswith(".xlsx") else None  # .xls: xlrd, .ods: odf (pandas' defaults)
-    frames = pd.read_excel(path, sheet_name=None, engine=engine, header=None)
+    with warnings.catch_warnings():  # pandas 3 announces xlrd's deprecation on every .xls: noise here
+        warnings.simplefilter("ignore", DeprecationWarning)
+        frames = pd.read_excel(path, sheet_name=None, engine=engine, header=None)
     return sum(len(f) for f in frames.values())
 
 

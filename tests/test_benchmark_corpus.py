@@ -90,7 +90,8 @@ def test_full_plan_has_the_stated_mix() -> None:
     assert sum(s.lines for s in specs) == 180_000
     assert set(mc.PROJECT_FAMILIES) <= {s.family for s in specs}
     assert sum(1 for s in specs if s.lines == 0) == 20  # allocation tables
-    assert not [s for s in specs if s.family in mc.MULTI_SHEET and (s.fmt == "csv" or s.lines % 2)]
+    assert not [s for s in specs if not mc.allowed(s.family, s.fmt) or (s.family in mc.MULTI_SHEET and s.lines % 2)]
+    assert not set(mc.LEFT_OUT) & {s.family for s in specs}
     assert len({s.province for s in specs}) == 34
     assert all(100 <= s.lines <= 3000 for s in specs if s.lines)
 
