@@ -16,7 +16,8 @@ independent parts, each with the records a careful analyst assigns), scaled up t
   actual, summary by source), as provinces also send.
 
 Formats, as a national folder holds them: 70 % .xlsx, 15 % legacy .xls (BIFF8, written with xlwt), 5 % .ods
-and 10 % .csv (see FORMATS). ``truth.json`` holds, per file and in total, the sums per (province, year, stage,
+and 10 % .csv (see FORMATS). Only what the reader reads exactly today is written: families it misreads are
+left out (LEFT_OUT), and those that need merged ranges are never written as CSV or .ods (NEEDS_MERGES). ``truth.json`` holds, per file and in total, the sums per (province, year, stage,
 funding_source, program) with record counts — taken from the zoo's truth records, integers in đồng, never by
 reading the files back — so the benchmark fails on a single đồng of difference.
 
