@@ -62,7 +62,7 @@ notebooks-clean: $(STAMP_DEV) ## Strip outputs from the notebooks (also done by 
 samples: $(STAMP_DEV) ## Regenerate the illustrative sample workbooks in data/raw/samples (deterministic)
 	$(PY) tools/make_samples.py
 
-bench: $(STAMP_DEV) ## Benchmark ingest against pandas+openpyxl and calamine on a synthetic national corpus
+bench: $(STAMP_DEV) ## Benchmark ingest against plain pandas reads on a national corpus of the layout zoo (xlsx, xls, ods, csv)
 	$(PY) benchmarks/bench_ingest.py
 
 clean: ## Remove generated outputs (data/processed, reports); raw data is never touched

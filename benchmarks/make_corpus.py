@@ -1,13 +1,25 @@
-"""Generate a synthetic national corpus of khuyến công workbooks, with the true sums, for benchmarking ingest.
+"""Generate a synthetic national corpus from the layout zoo's families, with the true sums, for benchmarking ingest.
 
 Why: real project lists are not public and the bundled samples are five small Bình Dương files, far from
-national scale. This writes N seeded .xlsx workbooks for the 34 provinces (2016–2025, plan and actual) that
-look like what provincial centres send — title block 'UBND TỈNH …', a title with the year, a unit row in đồng
-or triệu đồng (or the unit in the header), a one-row or two-row merged header ('Kinh phí' over
-'Tổng | KCQG | KCĐP | Đối ứng'), Roman programme groups with subtotals, Arabic-numbered projects, a total row at
-the top or bottom, notes and signatures — varied per file. ``truth.json`` holds the sums per
-(province, year, stage, funding_source), computed from the integers generated (never by reading the files
-back), so a benchmark can fail loudly when ingest gets a number wrong.
+national scale. A benchmark on one family of layouts measures one code path; a user's folder holds many. This
+writes N seeded files for the 34 provinces drawn from the layout zoo (``tests/zoo/``: layouts composed from
+independent parts, each with the records a careful analyst assigns), scaled up to realistic sizes:
+
+- project lists of 22 composed families of the first zoo (``generate.scaled``: the family's parts — title
+  block, stage/year/province placement, unit and its placement, 1–3 header rows, numbering, totals, subtotals,
+  sources, sum column, wordings in and out of vocab/, number style — redrawn per file with its own seed and
+  ``lines`` project lines in 3–8 programme groups);
+- four hand-written shapes of the held-out zoos with a ``Scale``: ``h01`` (sheets 'KH y' / 'TH y' + a notes
+  sheet), ``h06`` (a project over 2–3 vertically merged rows, one per source), ``h15`` (district groups with
+  'Cộng huyện' subtotals), ``k01`` (A/B source sections, Roman groups carrying sums, unit in the title);
+- one file in ten is a small allocation table of the first zoo (summary by programme, year-wide table, plan vs
+  actual, summary by source), as provinces also send.
+
+Formats, as a national folder holds them: 70 % .xlsx, 15 % legacy .xls (BIFF8, written with xlwt), 5 % .ods
+and 10 % .csv (see FORMATS). Only what the reader reads exactly today is written: families it misreads are
+left out (LEFT_OUT), and those that need merged ranges are never written as CSV or .ods (NEEDS_MERGES). ``truth.json`` holds, per file and in total, the sums per (province, year, stage,
+funding_source, program) with record counts — taken from the zoo's truth records, integers in đồng, never by
+reading the files back — so the benchmark fails on a single đồng of difference.
 
 Usage::
 
@@ -20,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 import math
 import os
@@ -30,21 +43,65 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "tests") not in sys.path:  # the layout zoo lives with the tests (package ``zoo``)
+    sys.path.insert(0, str(ROOT / "tests"))
+
+from zoo import generate, holdout, holdout3  # noqa: E402
+from zoo.parts import Layout, Scale  # noqa: E402
+
 # Bump when the generated content changes, so an old corpus with the same CLI parameters is rebuilt.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 TRUTH_FILE = "truth.json"
 YEARS = tuple(range(2016, 2026))
-STAGES = ("plan", "actual")
 MIN_ROWS, MAX_ROWS = 100, 3000
-FIXED_TIME = datetime(2025, 1, 1, 8, 0, 0)  # document properties: no machine clock in the files
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+KEY = ("province", "year", "stage", "funding_source", "program")
 
-Cell = str | int | float | None
+# Share of each format in a provincial folder. Most centres work in Excel 2007+ (.xlsx); district offices and
+# older templates still send .xls; a few use LibreOffice (.ods, common on government Linux desktops); CSV comes
+# from web systems' exports. The exact counts are rounded from these shares (largest remainder).
+FORMATS: tuple[tuple[str, int], ...] = (("xlsx", 70), ("xls", 15), ("ods", 5), ("csv", 10))
+ALLOCATION_SHARE = 0.10  # files that are small allocation tables (no project lines)
+
+# Project-list families: composed layouts of the first zoo whose kind is 'project', then the scaled shapes of
+# the held-out zoos. Every one is read exactly by the reader today, in every format (tests/test_benchmark_corpus.py).
+COMPOSED_PROJECT = ("z02", "z03", "z06", "z09", "z15", "z16", "z17", "z19", "z21", "z22", "z25", "z31", "z36",
+                    "z41", "z42", "z44", "z45", "z48", "z50", "z54", "z66", "z68")
+SHAPES = {"h01": holdout.h01_plan_actual_notes, "h06": holdout.h06_merged_project_rows,
+          "h15": holdout.h15_district_subtotals, "k01": holdout3.k01_combined_plan}
+MULTI_SHEET = frozenset({"h01"})  # never written as CSV (one sheet per file)
+# Left out (the reader does not read them exactly today); each with the reason, for the report.
+LEFT_OUT: dict[str, str] = {
+    "z62": "summary by funding source: the 'Tổng cộng (1+2)' total fails reconciliation (zoo: exact+warnings)",
+    "z63": "summary by funding source: the total line fails reconciliation (zoo: exact+warnings)",
+    "z64": "summary by funding source: the total fails reconciliation (zoo: exact+warnings)",
+}
+# CSV and .ods (pandas' odf writer) carry no merged ranges. These families need theirs — a project over
+# vertically merged rows (h06), a group heading merged over its source or stage columns (the others) — and
+# are misread without them (rows rejected, totals unreconciled), so they are written as .xlsx or .xls only.
+NEEDS_MERGES: dict[str, str] = {
+    "h06": "project over 2–3 vertically merged rows: the source rows lose their project",
+    "z08": "plan/actual groups merged over {count, amount}: the total no longer reconciles",
+    "z20": "plan/actual groups merged over {count, amount}: rows rejected",
+    "z26": "year groups merged over KCQG/KCĐP/Đối ứng: rows rejected",
+    "z54": "'Nguồn kinh phí' merged over 'Kinh phí hỗ trợ | Kinh phí đối ứng': two columns read as one source",
+    "z60": "plan/actual groups merged over {count, amount}: rows rejected",
+}
+FLAT_FORMATS = frozenset({"csv", "ods"})
+PROJECT_FAMILIES = tuple(f for f in COMPOSED_PROJECT + tuple(SHAPES) if f not in LEFT_OUT)
+ALLOCATION_FAMILIES = tuple(f"z{i:02d}" for i in range(1, generate.N_COMPOSED + 1)
+                            if f"z{i:02d}" not in COMPOSED_PROJECT and f"z{i:02d}" not in LEFT_OUT)
+
+
+def allowed(family: str, fmt: str) -> bool:
+    """Whether a family is written in a format (one sheet per CSV; merged ranges where the layout needs them)."""
+    if fmt == "csv" and family in MULTI_SHEET:
+        return False
+    return not (fmt in FLAT_FORMATS and family in NEEDS_MERGES)
 
 
 # ---------------------------------------------------------------- reference data
@@ -52,7 +109,7 @@ Cell = str | int | float | None
 
 def _provinces_csv() -> Path:
     """The 34 provinces of 2025, from the package reference data (repo copy first, installed copy second)."""
-    here = Path(__file__).resolve().parents[1] / "src" / "analysis" / "reference" / "provinces_2025.csv"
+    here = ROOT / "src" / "analysis" / "reference" / "provinces_2025.csv"
     if here.is_file():
         return here
     from importlib.resources import files
@@ -60,97 +117,17 @@ def _provinces_csv() -> Path:
     return Path(str(files("analysis") / "reference" / "provinces_2025.csv"))
 
 
-def load_provinces() -> list[tuple[str, str]]:
-    """(canonical name NFC, 'tỉnh' | 'thành phố') for the 34 provinces, in file order."""
+def load_provinces() -> list[str]:
+    """Canonical names (NFC) of the 34 provinces, in file order."""
     with _provinces_csv().open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return [(unicodedata.normalize("NFC", r["province_after_2025"].strip()), r["kind_after_2025"].strip())
-            for r in rows]
+        return [unicodedata.normalize("NFC", r["province_after_2025"].strip()) for r in csv.DictReader(handle)]
 
 
 def slug(text: str) -> str:
-    """ASCII file-name form of a Vietnamese name ('Đắk Lắk' → 'dak_lak')."""
+    """ASCII folder-name form of a Vietnamese name ('Đắk Lắk' → 'dak_lak')."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return "_".join(ascii_text.lower().replace("-", " ").split())
-
-
-# Programme groups as provinces word them (Roman-numbered lines), with project title templates.
-PROGRAMS: dict[str, tuple[list[str], list[str]]] = {
-    "demonstration": (
-        ["Chương trình hỗ trợ xây dựng mô hình trình diễn kỹ thuật",
-         "Hỗ trợ xây dựng mô hình trình diễn kỹ thuật, chuyển giao công nghệ",
-         "Hỗ trợ ứng dụng máy móc tiên tiến, chuyển giao công nghệ"],
-        ["Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong sản xuất {product}",
-         "Xây dựng mô hình trình diễn kỹ thuật sản xuất {product}",
-         "Ứng dụng dây chuyền thiết bị {machine} trong chế biến {product}",
-         "Hỗ trợ ứng dụng máy {machine} vào sản xuất {product}"],
-    ),
-    "training": (
-        ["Đào tạo nghề, truyền nghề", "Chương trình đào tạo nghề, truyền nghề"],
-        ["Đào tạo nghề {craft} cho lao động nông thôn", "Truyền nghề {craft} tại {place_short}",
-         "Đào tạo nghề {craft} gắn với giải quyết việc làm"],
-    ),
-    "management": (
-        ["Nâng cao năng lực quản lý doanh nghiệp; khởi sự doanh nghiệp; áp dụng sản xuất sạch hơn",
-         "Nâng cao năng lực quản lý doanh nghiệp, sản xuất sạch hơn"],
-        ["Tập huấn nâng cao năng lực quản lý doanh nghiệp cho cơ sở {product}",
-         "Hội thảo áp dụng sản xuất sạch hơn trong ngành {product}",
-         "Tập huấn khởi sự doanh nghiệp năm {year}"],
-    ),
-    "products": (
-        ["Phát triển sản phẩm công nghiệp nông thôn tiêu biểu",
-         "Hỗ trợ phát triển sản phẩm công nghiệp nông thôn tiêu biểu; hội chợ, triển lãm"],
-        ["Tổ chức bình chọn sản phẩm công nghiệp nông thôn tiêu biểu cấp tỉnh năm {year}",
-         "Hỗ trợ tham gia hội chợ triển lãm hàng công nghiệp nông thôn khu vực {region}",
-         "Hỗ trợ xây dựng phòng trưng bày giới thiệu sản phẩm {product}",
-         "Hỗ trợ đăng ký nhãn hiệu sản phẩm {product}"],
-    ),
-    "consulting": (
-        ["Tư vấn, trợ giúp cơ sở công nghiệp nông thôn", "Hoạt động tư vấn, trợ giúp"],
-        ["Tư vấn lập dự án đầu tư sản xuất {product}", "Tư vấn thiết kế mẫu mã, bao bì sản phẩm {product}",
-         "Tư vấn áp dụng tiêu chuẩn chất lượng cho cơ sở {product}"],
-    ),
-    "information": (
-        ["Cung cấp thông tin, tuyên truyền", "Thông tin tuyên truyền về hoạt động khuyến công"],
-        ["Xây dựng chương trình truyền hình khuyến công năm {year}", "Xuất bản bản tin khuyến công số {k}",
-         "Duy trì trang thông tin điện tử khuyến công", "Phát sóng chuyên mục khuyến công trên đài truyền thanh"],
-    ),
-    "cooperation": (
-        ["Hỗ trợ liên doanh, liên kết, hợp tác kinh tế và phát triển cụm công nghiệp",
-         "Liên doanh liên kết, phát triển cụm công nghiệp"],
-        ["Hỗ trợ lập quy hoạch chi tiết cụm công nghiệp {cluster}",
-         "Hỗ trợ đầu tư hạ tầng kỹ thuật cụm công nghiệp {cluster}",
-         "Hỗ trợ thành lập hiệp hội ngành nghề {product}"],
-    ),
-    "capacity": (
-        ["Nâng cao năng lực quản lý và tổ chức thực hiện hoạt động khuyến công",
-         "Nâng cao năng lực quản lý và tổ chức thực hiện hoạt động khuyến công"],
-        ["Tập huấn nghiệp vụ cho cán bộ làm công tác khuyến công cấp huyện",
-         "Tham quan học tập kinh nghiệm công tác khuyến công tại {region}",
-         "Kiểm tra, giám sát thực hiện đề án khuyến công năm {year}"],
-    ),
-}
-# Which programmes have counterpart capital (machinery and models do; training, fairs, information rarely).
-COUNTERPART_SHARE = {"demonstration": 0.95, "cooperation": 0.6, "products": 0.3, "consulting": 0.3,
-                     "management": 0.1, "training": 0.1, "information": 0.0, "capacity": 0.0}
-PRODUCTS = ["gốm sứ", "mây tre đan", "bánh tráng", "nước mắm", "chè búp", "cà phê bột", "hạt điều",
-            "đồ gỗ mỹ nghệ", "sơn mài", "thổ cẩm", "gạo sạch", "rượu cần", "nem chua", "bún khô",
-            "tinh dầu sả", "mật ong", "cói xuất khẩu", "gạch không nung", "thức ăn chăn nuôi", "nhang trầm",
-            "kẹo dừa", "mắm tôm", "miến dong", "dầu lạc", "muối sạch", "nông sản sấy", "giấy dó"]
-MACHINES = ["CNC", "sấy nhiệt", "ép thủy lực", "đóng gói tự động", "nghiền", "chiết rót", "hấp tiệt trùng",
-            "lò nung tiết kiệm năng lượng", "cắt laser", "dệt tự động"]
-CRAFTS = ["mây tre đan", "thêu ren", "dệt thổ cẩm", "mộc mỹ nghệ", "gốm", "đan lục bình", "chạm khắc đá",
-          "làm nón lá", "sơn mài"]
-REGIONS = ["Bắc Bộ", "miền Trung", "Tây Nguyên", "Đông Nam Bộ", "đồng bằng sông Cửu Long", "phía Bắc",
-           "phía Nam"]
-PLACE_WORDS = ["Tân", "Phú", "An", "Bình", "Long", "Hòa", "Thạnh", "Đông", "Tây", "Xuân", "Mỹ", "Vĩnh",
-               "Hưng", "Lộc", "Thuận", "Phước", "Hiệp", "Lợi", "Thành", "Sơn", "Hải", "Quang", "Đức", "Minh"]
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
-GIVEN = ["Văn An", "Thị Bình", "Minh Châu", "Hữu Đức", "Thị Hoa", "Quốc Hùng", "Thanh Long", "Thị Mai",
-         "Văn Nam", "Ngọc Phương", "Đình Quang", "Thị Thu"]
-FIRM_KINDS = ["Công ty TNHH", "Công ty TNHH MTV", "Công ty cổ phần", "HTX", "Cơ sở", "Hộ kinh doanh",
-              "Doanh nghiệp tư nhân"]
 
 
 # ---------------------------------------------------------------- plan of the corpus
@@ -158,17 +135,15 @@ FIRM_KINDS = ["Công ty TNHH", "Công ty TNHH MTV", "Công ty cổ phần", "HTX
 
 @dataclass(frozen=True)
 class FileSpec:
-    """One workbook to write: who, when, which stage, how many project rows, and its own seed."""
+    """One file to write: which layout family, format, province, year, how many project lines, its seed."""
 
     index: int
+    family: str
+    fmt: str
     province: str
-    province_kind: str
     year: int
-    stage: str
-    part: int
-    n_rows: int
+    lines: int
     seed: str
-    relpath: str
 
 
 def split_rows(rng: random.Random, total: int, n: int, lo: int = MIN_ROWS, hi: int = MAX_ROWS) -> list[int]:
@@ -201,472 +176,234 @@ def split_rows(rng: random.Random, total: int, n: int, lo: int = MIN_ROWS, hi: i
     return counts
 
 
+def format_counts(files: int) -> list[str]:
+    """``files`` formats in the shares of FORMATS (largest remainder), every format at least once from 4 files."""
+    total = sum(w for _, w in FORMATS)
+    exact = [(fmt, files * w / total) for fmt, w in FORMATS]
+    counts = {fmt: int(x) for fmt, x in exact}
+    if files >= len(FORMATS):
+        for fmt in counts:
+            counts[fmt] = max(1, counts[fmt])
+    rest = files - sum(counts.values())
+    for fmt, _ in sorted(exact, key=lambda e: e[1] - int(e[1]), reverse=True):
+        if rest <= 0:
+            break
+        counts[fmt] += 1
+        rest -= 1
+    while rest < 0:  # the minimum of one each overshot: take from the largest
+        largest = max(counts, key=lambda f: counts[f])
+        counts[largest] -= 1
+        rest += 1
+    return [fmt for fmt, _ in FORMATS for _ in range(counts[fmt])]
+
+
+def _balanced(rng: random.Random, values: Sequence[str], n: int) -> list[str]:
+    """n draws covering every value about equally: shuffled rounds of all values, so with n ≥ len(values)
+    no family is left out."""
+    out: list[str] = []
+    while len(out) < n:
+        block = list(values)
+        rng.shuffle(block)
+        out += block
+    return out[:n]
+
+
 def plan_corpus(files: int, rows: int, seed: int) -> list[FileSpec]:
-    """Deterministic list of workbooks: provinces round-robin, each with plan and actual for a few years."""
+    """Deterministic list of files: provinces round-robin, families and formats balanced, lines skewed."""
+    if files < 2:
+        raise ValueError("the corpus needs at least 2 files (project lists and an allocation table)")
     rng = random.Random(f"corpus:{seed}")
     provinces = load_provinces()
-    order = provinces[:]
-    rng.shuffle(order)
-    per_province: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
-    counts = split_rows(rng, rows, files)
-    specs: list[FileSpec] = []
-    for i in range(files):
-        name, kind = order[i % len(order)]
-        taken = per_province[name]
-        # walk (year, stage) pairs in a per-province shuffled year order: plan and actual of the same year
-        years = list(YEARS)
-        random.Random(f"years:{seed}:{name}").shuffle(years)
-        k = len(taken)
-        pair = k % (len(years) * 2)
-        # alternate which stage comes first per province, so even a tiny corpus has plans and actuals
-        first = (i % len(order)) % 2
-        year, stage, part = years[pair // 2], STAGES[(pair + first) % 2], k // (len(years) * 2) + 1
-        taken.append((year, stage, part))
-        stem = f"{slug(name)}_{'ke_hoach' if stage == 'plan' else 'thuc_hien'}_{year}"
-        if part > 1:
-            stem += f"_p{part}"
-        specs.append(FileSpec(i, name, kind, year, stage, part, counts[i], f"{seed}:{i}",
-                              f"{slug(name)}/{stem}.xlsx"))
-    return specs
+    rng.shuffle(provinces)
+    n_alloc = max(1, round(files * ALLOCATION_SHARE))
+    n_project = files - n_alloc
+    families = _balanced(rng, PROJECT_FAMILIES, n_project) + _balanced(rng, ALLOCATION_FAMILIES, n_alloc)
+    formats = format_counts(files)
+    rng.shuffle(formats)
+    # a family not written in its drawn format swaps formats with a file that can take both
+    for i, fam in enumerate(families):
+        if not allowed(fam, formats[i]):
+            j = next(j for j in range(files) if allowed(fam, formats[j]) and allowed(families[j], formats[i]))
+            formats[i], formats[j] = formats[j], formats[i]
+    lines = split_rows(rng, rows, n_project) + [0] * n_alloc
+    # h01 writes each project on two sheets (plan and actual): an even count, the odd one moved to a neighbour
+    for i in range(n_project):
+        if families[i] in MULTI_SHEET and lines[i] % 2:
+            j = next(j for j in range(n_project) if families[j] not in MULTI_SHEET)
+            lines[i] -= 1
+            lines[j] += 1
+    years = list(YEARS)
+    return [FileSpec(i, families[i], formats[i], provinces[i % len(provinces)], years[(i // len(provinces) + i)
+                     % len(years)], lines[i], f"{seed}:{i}") for i in range(files)]
 
 
-# ---------------------------------------------------------------- one workbook
+# ---------------------------------------------------------------- one file
 
 
-@dataclass
-class Style:
-    """Layout choices of one workbook (recorded in truth.json so a failure can be traced to a layout)."""
-
-    header: str  # two_row | two_row_support | single | split_sheets
-    unit: str  # dong | trieu
-    unit_in_header: bool
-    total_col: str  # '' | support | all  (what the 'Tổng' column adds up)
-    numbering_row: bool
-    total_pos: str  # top | bottom
-    total_label: str
-    total_in_stt: bool
-    text_amounts: bool
-    stt_restart: bool
-    beneficiary: bool
-    place: bool
-    executor: bool
-    time_col: bool
-    note_col: bool
-    kem_theo: bool
-    centre_line: bool
-    notes: bool
-    date_right: bool  # signature date line under the right-hand (amount) columns, as most centres print it
-    sheet_name: str
+def build_layout(spec: FileSpec) -> Layout:
+    """The zoo layout of this file: a composed family redrawn, or a hand-written shape with a Scale."""
+    if spec.family in SHAPES:
+        lines = spec.lines // 2 if spec.family in MULTI_SHEET else spec.lines
+        layout = SHAPES[spec.family](spec.family, Scale(spec.seed, spec.province, spec.year, lines))
+        if spec.fmt != layout.fmt:  # the shapes are written as .xlsx in the zoo
+            stem = layout.file_name.rsplit(".", 1)[0]
+            layout.fmt, layout.file_name = spec.fmt, f"{stem}.{spec.fmt}"
+        return layout
+    return generate.scaled(spec.family, spec.seed, spec.province, spec.year, spec.fmt, spec.lines)
 
 
-def choose_style(rng: random.Random, spec: FileSpec) -> Style:
-    """Pick a plausible provincial layout for this file."""
-    header = rng.choices(["two_row", "two_row_support", "single", "split_sheets"], [40, 15, 33, 12])[0]
-    unit = rng.choices(["trieu", "dong"], [65, 35])[0]
-    year = spec.year
-    sheet_name = rng.choice([f"DM {year}", f"KH{year}" if spec.stage == "plan" else f"TH{year}", "Sheet1",
-                             "Biểu 01", "Phụ lục", f"Năm {year}"])
-    return Style(
-        header=header,
-        unit=unit,
-        unit_in_header=header in ("two_row", "two_row_support") and rng.random() < 0.25,
-        total_col="" if rng.random() < 0.3 else rng.choice(["support", "support", "all"]),
-        numbering_row=rng.random() < 0.3,
-        total_pos=rng.choice(["top", "bottom"]),
-        total_label=rng.choice(["TỔNG CỘNG", "Tổng cộng", "Cộng", "Tổng số", "TỔNG CỘNG (I+II+...)"]),
-        total_in_stt=rng.random() < 0.3,
-        text_amounts=rng.random() < 0.15,
-        stt_restart=rng.random() < 0.7,
-        beneficiary=rng.random() < 0.85,
-        place=rng.random() < 0.8,
-        executor=rng.random() < 0.3,
-        time_col=rng.random() < 0.3,
-        note_col=rng.random() < 0.6,
-        kem_theo=rng.random() < 0.5,
-        centre_line=rng.random() < 0.3,
-        notes=rng.random() < 0.6,
-        date_right=rng.random() < 0.85,
-        sheet_name=sheet_name,
-    )
+def write_xls(layout: Layout, path: Path) -> None:
+    """A legacy .xls (BIFF8) with the layout's cells and merged ranges, as Excel 97–2003 saves it.
 
+    xlwt is the pure-Python BIFF writer the hostile-file tests already use (a dev dependency); Excel itself or
+    LibreOffice are not needed."""
+    import xlwt
 
-@dataclass
-class Project:
-    """One project line: amounts in exact đồng (0 = blank cell)."""
-
-    program: str
-    title: str
-    beneficiary: str
-    place: str
-    executor: str
-    national: int
-    local: int
-    counterpart: int
-
-    @property
-    def support(self) -> int:
-        return self.national + self.local
-
-
-def _money(rng: random.Random, lo_trieu: int, hi_trieu: int) -> int:
-    """An amount in đồng: mostly whole triệu, some to 0,1 triệu, a few to the nghìn (a 3-decimal triệu)."""
-    base = rng.randint(lo_trieu * 1000, hi_trieu * 1000) * 1000  # multiple of 1 000 đồng
-    grain = rng.choices([1_000_000, 100_000, 1_000], [70, 25, 5])[0]
-    return max(grain, base // grain * grain)
-
-
-def make_project(rng: random.Random, program: str, year: int, places: list[str], k: int,
-                 only_source: str = "") -> Project:
-    """A project of one programme with plausible support and counterpart amounts."""
-    template = rng.choice(PROGRAMS[program][1])
-    place = rng.choice(places)
-    title = template.format(product=rng.choice(PRODUCTS), machine=rng.choice(MACHINES), craft=rng.choice(CRAFTS),
-                            region=rng.choice(REGIONS), year=year, k=k, place_short=place.split(",")[-1].strip(),
-                            cluster=f"{rng.choice(PLACE_WORDS)} {rng.choice(PLACE_WORDS)}")
-    group_project = program in ("information", "capacity", "training") and rng.random() < 0.6
-    if group_project:
-        beneficiary = ""
-    else:
-        kind = rng.choice(FIRM_KINDS)
-        owner = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}" if kind in ("Cơ sở", "Hộ kinh doanh") else \
-            f"{rng.choice(PLACE_WORDS)} {rng.choice(PLACE_WORDS)}"
-        beneficiary = f"{kind} {owner}"
-    big = program in ("demonstration", "cooperation")
-    source = only_source or rng.choices(["national", "local", "both"], [25, 65, 10])[0]
-    national = _money(rng, 50, 300) if big else _money(rng, 10, 35 if program == "consulting" else 120)
-    local = _money(rng, 20, 250) if big else _money(rng, 5, 100)
-    if source == "national":
-        local = 0
-    elif source == "local":
-        national = 0
-    counterpart = 0
-    if rng.random() < COUNTERPART_SHARE[program]:
-        # demonstration models: state support ≤ 30 % of the cost (TT 28/2018), so counterpart ≥ 2.4 × support
-        low, high = (25, 60) if program == "demonstration" else (12, 40)
-        counterpart = (national + local) * rng.randint(low, high) // 10 // 1_000 * 1_000
-    return Project(program, title, beneficiary, "" if group_project and rng.random() < 0.5 else place,
-                   rng.choice(["TTKC", "Trung tâm Khuyến công", "Phòng Kinh tế huyện", "Sở Công Thương"]),
-                   national, local, counterpart)
-
-
-def make_places(rng: random.Random) -> list[str]:
-    """Synthetic district-level place texts for one province ('xã Tân Phú, huyện Long Hòa', 'TP. An Bình')."""
-    out = []
-    for _ in range(12):
-        district = f"{rng.choice(PLACE_WORDS)} {rng.choice(PLACE_WORDS)}"
-        prefix = rng.choice(["huyện", "huyện", "H.", "thị xã", "TX.", "thành phố", "TP."])
-        commune = f"{rng.choice(['xã', 'phường', 'thị trấn'])} {rng.choice(PLACE_WORDS)} {rng.choice(PLACE_WORDS)}"
-        out.append(rng.choice([f"{prefix} {district}", f"{commune}, {prefix} {district}"]))
-    return out
-
-
-def vn_text(amount: int, unit: str) -> str:
-    """The amount typed as text with Vietnamese separators (dot thousands, comma decimal) in the sheet unit."""
-    if unit == "dong":
-        return f"{amount:,}".replace(",", ".")
-    whole, rest = divmod(amount, 1_000_000)
-    text = f"{whole:,}".replace(",", ".")
-    decimals = f"{rest:06d}".rstrip("0")
-    return f"{text},{decimals}" if decimals else text
-
-
-def cell_amount(amount: int, style: Style, zero_blank: bool = True) -> Cell:
-    """How an amount is written in the sheet: a number in the sheet unit, or text; blank for zero."""
-    if amount == 0 and zero_blank:
-        return "-" if style.text_amounts else None
-    if style.text_amounts:
-        return vn_text(amount, style.unit)
-    if style.unit == "dong":
-        return amount
-    return amount // 1_000_000 if amount % 1_000_000 == 0 else amount / 1_000_000
-
-
-@dataclass
-class SheetOut:
-    """Rows and merged ranges of one sheet, plus its true records."""
-
-    name: str
-    rows: list[list[Cell]] = field(default_factory=list)
-    merged: list[str] = field(default_factory=list)
-
-
-def _col(index: int) -> str:
-    """Excel column letters, as the package names them in messages."""
-    from analysis.ingest.layout import column_letter
-
-    return column_letter(index)
-
-
-def build_sheet(rng: random.Random, spec: FileSpec, style: Style, projects: list[Project], name: str,
-                source_title: str) -> SheetOut:
-    """Lay out one sheet of project rows in the file's style (title block, header, groups, total, signatures)."""
-    split = style.header == "split_sheets"
-    unit_label = "triệu đồng" if style.unit == "trieu" else "đồng"
-    # ---- columns: (key, header top, header bottom)
-    text_cols: list[tuple[str, str]] = [("stt", rng.choice(["STT", "TT", "Số TT"])),
-                                        ("title", rng.choice(["Tên đề án", "Nội dung", "Tên đề án/Nội dung",
-                                                              "Tên chương trình, đề án"]))]
-    if style.executor:
-        text_cols.append(("executor", "Đơn vị thực hiện"))
-    if style.beneficiary:
-        text_cols.append(("beneficiary", rng.choice(["Đơn vị thụ hưởng", "Cơ sở thụ hưởng",
-                                                     "Đơn vị được hỗ trợ"])))
-    if style.place:
-        text_cols.append(("place", rng.choice(["Địa điểm", "Địa chỉ", "Địa điểm thực hiện"])))
-    if style.time_col:
-        text_cols.append(("time", "Thời gian thực hiện"))
-    money: list[tuple[str, str]] = []
-    if split:
-        if style.total_col:
-            money.append(("total", "Tổng kinh phí"))
-        money += [("support", "Kinh phí hỗ trợ"), ("counterpart", "Vốn đối ứng")]
-    else:
-        if style.total_col:
-            money.append(("total", "Tổng" if style.header.startswith("two_row") else
-                          rng.choice(["Tổng kinh phí", "Tổng số", "Tổng"])))
-        if style.header == "single":
-            money += [("national", rng.choice(["KCQG", "Kinh phí KCQG"])),
-                      ("local", rng.choice(["KCĐP", "Kinh phí KCĐP"])),
-                      ("counterpart", rng.choice(["Vốn đối ứng", "Đối ứng"]))]
-        else:
-            money += [("national", "KCQG"), ("local", "KCĐP"), ("counterpart", "Đối ứng")]
-    trailing = [("note", "Ghi chú")] if style.note_col else []
-    keys = [k for k, _ in text_cols] + [k for k, _ in money] + [k for k, _ in trailing]
-    width = len(keys)
-    pos = {k: i for i, k in enumerate(keys)}
-    first_money = len(text_cols)
-    out = SheetOut(name)
-    rows = out.rows
-
-    def blank() -> list[Cell]:
-        return [None] * width
-
-    def line(text: str, col: int = 0, merge_to: int | None = None, other: tuple[int, str] | None = None) -> None:
-        row = blank()
-        row[col] = text
-        if other is not None:
-            row[other[0]] = other[1]
-        rows.append(row)
-        if merge_to is not None and merge_to > col:
-            out.merged.append(f"{_col(col)}{len(rows)}:{_col(merge_to)}{len(rows)}")
-
-    # ---- title block
-    who = "THÀNH PHỐ" if spec.province_kind == "thành phố" else "TỈNH"
-    right = max(first_money, width - 4)
-    line(f"UBND {who} {spec.province.upper()}", 0, right - 1, (right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
-    line("SỞ CÔNG THƯƠNG", 0, right - 1, (right, "Độc lập - Tự do - Hạnh phúc"))
-    if style.centre_line:
-        line("TRUNG TÂM KHUYẾN CÔNG VÀ TƯ VẤN PHÁT TRIỂN CÔNG NGHIỆP", 0, right - 1)
-    rows.append(blank())
-    if spec.stage == "plan":
-        title = rng.choice([f"KẾ HOẠCH KHUYẾN CÔNG{source_title} NĂM {spec.year}",
-                            f"KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG{source_title} NĂM {spec.year}"])
-    else:
-        title = rng.choice([f"DANH MỤC ĐỀ ÁN KHUYẾN CÔNG{source_title} THỰC HIỆN NĂM {spec.year}",
-                            f"BÁO CÁO KẾT QUẢ THỰC HIỆN ĐỀ ÁN KHUYẾN CÔNG{source_title} NĂM {spec.year}"])
-    line(title, 0, width - 1)
-    if style.kem_theo:
-        decided = spec.year - 1 if spec.stage == "plan" else spec.year + 1
-        line(f"(Kèm theo Quyết định số {rng.randint(12, 3999)}/QĐ-UBND ngày {rng.randint(1, 28)} tháng "
-             f"{rng.randint(1, 12)} năm {decided} của UBND {who.lower()} {spec.province})", 0, width - 1)
-    if not style.unit_in_header:
-        line(rng.choice([f"ĐVT: {unit_label}", f"Đơn vị tính: {unit_label}", f"ĐVT: {unit_label}"]),
-             max(first_money, width - 2))
-    # ---- header
-    header_top = blank()
-    two_row = style.header in ("two_row", "two_row_support")
-    for k, label in text_cols:
-        header_top[pos[k]] = label
-    for k, label in trailing:
-        header_top[pos[k]] = label
-    if two_row:
-        header_bottom = blank()
-        group_label = "Kinh phí" + (f" ({unit_label})" if style.unit_in_header else "")
-        r1 = len(rows) + 1
-        if style.header == "two_row":
-            header_top[pos[money[0][0]]] = group_label
-            for k, label in money:
-                header_bottom[pos[k]] = label
-            out.merged.append(f"{_col(first_money)}{r1}:{_col(first_money + len(money) - 1)}{r1}")
-            vertical = [pos[k] for k, _ in text_cols + trailing]
-        else:  # 'Kinh phí hỗ trợ' over KCQG | KCĐP; total and counterpart span both header rows
-            support_label = "Kinh phí hỗ trợ" + (f" ({unit_label})" if style.unit_in_header else "")
-            header_top[pos["national"]] = support_label
-            header_bottom[pos["national"]] = "KCQG"
-            header_bottom[pos["local"]] = "KCĐP"
-            out.merged.append(f"{_col(pos['national'])}{r1}:{_col(pos['local'])}{r1}")
-            suffix = f" ({unit_label})" if style.unit_in_header else ""
-            header_top[pos["counterpart"]] = "Vốn đối ứng" + suffix
-            if "total" in pos:
-                header_top[pos["total"]] = "Tổng kinh phí" + suffix
-            vertical = [pos[k] for k, _ in text_cols + trailing] + [pos["counterpart"]] + (
-                [pos["total"]] if "total" in pos else [])
-        rows.append(header_top)
-        rows.append(header_bottom)
-        for c in vertical:
-            out.merged.append(f"{_col(c)}{r1}:{_col(c)}{r1 + 1}")
-    else:
-        for k, label in money:
-            header_top[pos[k]] = label
-        rows.append(header_top)
-    if style.numbering_row:
-        rows.append([f"({i + 1})" for i in range(width)])
-
-    # ---- body
-    def amounts_of(p: Project) -> dict[str, int]:
-        values = {"national": p.national, "local": p.local, "counterpart": p.counterpart,
-                  "support": p.support}
-        values["total"] = p.support + (p.counterpart if style.total_col == "all" else 0)
-        return values
-
-    def money_cells(row: list[Cell], values: dict[str, int], zero_blank: bool) -> None:
-        for k, _ in money:
-            row[pos[k]] = cell_amount(values[k], style, zero_blank)
-
-    def stt_cell(value: int | str) -> Cell:
-        return str(value) if style.text_amounts or isinstance(value, str) else value
-
-    groups: dict[str, list[Project]] = defaultdict(list)
-    for p in projects:
-        groups[p.program].append(p)
-    program_order = list(groups)
-    rng.shuffle(program_order)
-    sums: dict[str, int] = defaultdict(int)
-    for p in projects:
-        for k, v in amounts_of(p).items():
-            sums[k] += v
-
-    def total_row() -> None:
-        row = blank()
-        if style.total_in_stt:
-            row[0] = style.total_label
-            out.merged.append(f"A{len(rows) + 1}:{_col(pos['title'])}{len(rows) + 1}")
-        else:
-            row[pos["title"]] = style.total_label
-        money_cells(row, sums, zero_blank=False)
-        rows.append(row)
-
-    if style.total_pos == "top":
-        total_row()
-    number = 0
-    for g, program in enumerate(program_order):
-        members = groups[program]
-        group_sums: dict[str, int] = defaultdict(int)
-        for p in members:
-            for k, v in amounts_of(p).items():
-                group_sums[k] += v
-        row = blank()
-        row[0] = ROMAN[g] if g < len(ROMAN) else f"{g + 1}"
-        row[pos["title"]] = rng.choice(PROGRAMS[program][0])
-        money_cells(row, group_sums, zero_blank=False)
-        rows.append(row)
-        if style.stt_restart:
-            number = 0
-        for p in members:
-            number += 1
-            row = blank()
-            row[0] = stt_cell(number)
-            row[pos["title"]] = p.title
-            for k, value in (("beneficiary", p.beneficiary), ("place", p.place), ("executor", p.executor),
-                             ("time", f"Tháng {rng.randint(3, 11)}/{spec.year}")):
-                if k in pos and value:
-                    row[pos[k]] = value
-            if "note" in pos and rng.random() < 0.05:
-                row[pos["note"]] = rng.choice(["Chuyển tiếp", "Đề án nhóm", "Bổ sung"])
-            money_cells(row, amounts_of(p), zero_blank=True)
-            rows.append(row)
-    if style.total_pos == "bottom":
-        total_row()
-    # ---- notes and signatures
-    rows.append(blank())
-    sign = max(first_money, width - 3)
-    if style.notes:
-        line("Ghi chú: Kinh phí đối ứng do cơ sở thụ hưởng tự bảo đảm.", 0, first_money - 1)
-    signed = spec.year - 1 if spec.stage == "plan" else spec.year
-    line(f"{spec.province}, ngày {rng.randint(1, 28)} tháng {rng.randint(1, 12)} năm {signed}",
-         sign if style.date_right else 0)
-    line("Nơi nhận:", 0, None, (sign, rng.choice(["GIÁM ĐỐC", "KT. GIÁM ĐỐC"])))
-    line("- Bộ Công Thương;", 0, None, (sign, "PHÓ GIÁM ĐỐC") if rows[-1][sign] == "KT. GIÁM ĐỐC" else None)
-    line("- Lưu: VT, TTKC.", 0)
-    line("(đã ký)", sign)
-    line(f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}", sign)
-    return out
-
-
-def build_workbook(spec: FileSpec) -> tuple[list[SheetOut], Style, list[Project]]:
-    """All sheets of one workbook and its projects (the truth), deterministic from ``spec.seed``."""
-    rng = random.Random(spec.seed)
-    style = choose_style(rng, spec)
-    places = make_places(rng)
-    n_programs = rng.randint(3, min(8, len(PROGRAMS)))
-    programs = rng.sample(sorted(PROGRAMS), n_programs)
-    weights = [rng.uniform(0.5, 3.0) for _ in programs]
-    if style.header == "split_sheets":
-        n_national = max(1, spec.n_rows // rng.randint(3, 6))
-        parts = [("national", n_national, " QUỐC GIA", "KCQG"),
-                 ("local", spec.n_rows - n_national, " ĐỊA PHƯƠNG", "KCĐP")]
-    else:
-        parts = [("", spec.n_rows, "", style.sheet_name)]
-    sheets: list[SheetOut] = []
-    everything: list[Project] = []
-    k = 0
-    for only_source, n, source_title, sheet_name in parts:
-        projects = []
-        for _ in range(n):
-            k += 1
-            program = rng.choices(programs, weights)[0]
-            projects.append(make_project(rng, program, spec.year, places, k, only_source))
-        sheets.append(build_sheet(rng, spec, style, projects, sheet_name, source_title))
-        everything.extend(projects)
-    return sheets, style, everything
-
-
-def write_workbook(path: Path, sheets: Sequence[SheetOut]) -> None:
-    """Stream the sheets into an .xlsx with openpyxl's write-only mode (fast, constant memory)."""
-    from openpyxl import Workbook
-    from openpyxl.worksheet.cell_range import CellRange
-
-    wb = Workbook(write_only=True)
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    wb.properties.creator = "make_corpus.py (synthetic data)"
-    for sheet in sheets:
-        ws = wb.create_sheet(sheet.name)
-        for rng_text in sheet.merged:
-            ws.merged_cells.add(CellRange(rng_text))
-        for row in sheet.rows:
-            ws.append(row)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".xlsx.tmp")
-    wb.save(tmp)
+    wb = xlwt.Workbook(encoding="utf-8")
+    date_style = xlwt.easyxf(num_format_str="dd/mm/yyyy")
+    for sheet in layout.sheets:
+        ws = wb.add_sheet(sheet.name[:31], cell_overwrite_ok=True)
+        for r, row in enumerate(sheet.rows):
+            for c, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, dt.datetime | dt.date):
+                    ws.write(r, c, value, date_style)
+                elif isinstance(value, str):
+                    ws.write(r, c, str(value))  # a quotePrefix text (holdout3.Quoted) is plain text in BIFF
+                else:
+                    ws.write(r, c, value)
+        for r1, c1, r2, c2 in sheet.merges:
+            ws.merge(r1 - 1, r2 - 1, c1 - 1, c2 - 1)
+    tmp = path.with_name(path.name + ".tmp")
+    wb.save(str(tmp))
     os.replace(tmp, path)
 
 
+def write_file(spec: FileSpec, layout: Layout, folder: Path) -> Path:
+    """Write the layout in the spec's format with the zoo's writers (xlwt for .xls)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if spec.fmt == "xls":
+        path = folder / layout.file_name
+        write_xls(layout, path)
+        return path
+    if spec.family == "k01":
+        return holdout3.write_layout(layout, folder)
+    if spec.family in SHAPES or spec.fmt == "ods":
+        return holdout.write_layout(layout, folder)
+    return generate.write_layout(layout, folder)  # the first zoo's own .xlsx and .csv writer
+
+
+def _key(province: str, record: Any) -> tuple[Any, ...]:
+    return (province, record.year, record.stage, record.funding_source, record.program)
+
+
 def generate_one(args: tuple[FileSpec, str]) -> dict[str, Any]:
-    """Worker: build and write one workbook; return its true records (as integers) and its layout."""
+    """Worker: build and write one file; return its true sums (integers in đồng) and its layout."""
     spec, out_dir = args
-    sheets, style, projects = build_workbook(spec)
-    write_workbook(Path(out_dir) / spec.relpath, sheets)
-    sums: dict[str, int] = defaultdict(int)
-    counts: dict[str, int] = defaultdict(int)
-    for p in projects:
-        for source in ("national", "local", "counterpart"):
-            value = getattr(p, source)
-            if value:  # a zero is a blank cell: no record
-                sums[source] += value
-                counts[source] += 1
+    layout = build_layout(spec)
+    # the file's own index keeps names unique in a province folder; 'b' + digits is never read as a year
+    layout.file_name = f"b{spec.index:04d} {layout.file_name}"
+    relpath = f"{slug(spec.province)}/{layout.file_name}"
+    write_file(spec, layout, Path(out_dir) / slug(spec.province))
+    sums: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    for record in layout.truth:
+        if record.amount_vnd:  # a 0-đồng record is neither required nor wrong (zoo convention)
+            acc = sums[_key(spec.province, record)]
+            acc[0] += record.amount_vnd
+            acc[1] += 1
     return {
-        "path": spec.relpath,
+        "path": relpath,
+        "family": spec.family,
+        "format": spec.fmt,
         "province": spec.province,
         "year": spec.year,
-        "stage": spec.stage,
-        "sheets": [s.name for s in sheets],
-        "project_rows": len(projects),
-        "records": sum(counts.values()),
-        "records_by_source": dict(counts),
-        "sums": dict(sums),
-        "style": asdict(style),
+        "description": layout.description,
+        "sheets": [s.name for s in layout.sheets],
+        "project_rows": layout.lines,
+        "records": sum(v[1] for v in sums.values()),
+        "sums": [dict(zip((*KEY, "amount_vnd", "records"), (*k, *v), strict=True)) for k, v in sums.items()],
     }
+
+
+# ---------------------------------------------------------------- checking ingest against the truth
+
+
+def _na(value: Any) -> Any:
+    """None for a missing value (None, NaN, pd.NA, ''), so keys compare with the truth's nulls."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def table_sums(table: Any, by_file: bool = False) -> dict[tuple[Any, ...], tuple[int, int]]:
+    """(source_file,) + KEY → (amount in đồng, records) of ingest's table, 0-đồng records left out (as in the
+    truth); exact integer arithmetic in Python, never floats."""
+    out: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    cols = (["source_file"] if by_file else []) + list(KEY)
+    frame = table[[*cols, "amount_vnd"]]
+    for row in frame.itertuples(index=False, name=None):
+        amount = int(row[-1])
+        if not amount:
+            continue
+        values = [_na(v) for v in row[:-1]]
+        k = len(cols) - len(KEY)
+        year = values[k + 1]
+        values[k + 1] = None if year is None else int(year)
+        values[k + 4] = values[k + 4] or ""  # program: '' when none is named
+        acc = out[tuple(values)]
+        acc[0] += amount
+        acc[1] += 1
+    return {key: (v[0], v[1]) for key, v in out.items()}
+
+
+def truth_sums(truth: dict[str, Any]) -> dict[tuple[Any, ...], tuple[int, int]]:
+    return {tuple(s[k] for k in KEY): (s["amount_vnd"], s["records"]) for s in truth["sums"]}
+
+
+def compare_to_truth(table: Any, truth: dict[str, Any], limit: int = 15) -> list[str]:
+    """Differences between ingest's table and truth.json, in words ([] when equal to the đồng): the keys whose
+    sums or record counts differ, then the files that disagree with their family and format."""
+    got, want = table_sums(table), truth_sums(truth)
+    differing = []
+    for key in sorted(set(got) | set(want), key=sort_key):
+        g, w = got.get(key, (0, 0)), want.get(key, (0, 0))
+        if g != w:
+            differing.append(f"{'/'.join('–' if v is None else str(v) for v in key)}: ingest {g[0]:,} đồng in "
+                             f"{g[1]} records, truth {w[0]:,} đồng in {w[1]} records "
+                             f"(diff {g[0] - w[0]:+,} đồng, {g[1] - w[1]:+d} records)")
+    if not differing:
+        return []
+    lines = [f"{len(differing)} of {len(want)} (province, year, stage, funding_source, program) sums differ:"]
+    lines += [f"  {d}" for d in differing[:limit]] + ([f"  … and {len(differing) - limit} more"]
+                                                      if len(differing) > limit else [])
+    per_file = table_sums(table, by_file=True)
+    files_got: dict[str, dict[tuple[Any, ...], tuple[int, int]]] = defaultdict(dict)
+    for (label, *key), v in per_file.items():
+        files_got[str(label)][tuple(key)] = v
+    lines.append("files that disagree (family, format: first difference):")
+    shown = 0
+    for f in truth["files"]:
+        label = next((lbl for lbl in files_got if lbl.endswith(f["path"])), None)
+        mine = files_got.get(label, {}) if label else {}
+        theirs = {tuple(s[k] for k in KEY): (s["amount_vnd"], s["records"]) for s in f["sums"]}
+        if mine == theirs:
+            continue
+        shown += 1
+        if shown > limit:
+            lines.append("  …")
+            break
+        key = next(k for k in sorted(set(mine) | set(theirs), key=sort_key) if mine.get(k) != theirs.get(k))
+        lines.append(f"  {f['path']} ({f['family']}, {f['format']}): {'/'.join(map(str, key))} ingest "
+                     f"{mine.get(key)} truth {theirs.get(key)}  [{f['description'][:90]}]")
+    return lines
 
 
 # ---------------------------------------------------------------- the corpus
@@ -691,7 +428,7 @@ def corpus_is_current(out: Path, params: dict[str, int]) -> bool:
 
 
 def _remove_previous(out: Path) -> None:
-    """Delete the workbooks a previous corpus listed (never anything else), so stale files are not ingested."""
+    """Delete the files a previous corpus listed (never anything else), so stale files are not ingested."""
     truth_path = out / TRUTH_FILE
     if not truth_path.is_file():
         return
@@ -710,39 +447,44 @@ def _remove_previous(out: Path) -> None:
     truth_path.unlink()
 
 
+def sort_key(key: Sequence[Any]) -> tuple[str, ...]:
+    """Order of truth keys with None among them (a layout that states no year)."""
+    return tuple("" if v is None else str(v) for v in key)
+
+
 def build_truth(params: dict[str, int], results: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
-    """Aggregate per-file truths into sums per (province, year, stage, funding_source) and totals."""
-    sums: dict[tuple[str, int, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    by_source: dict[str, int] = defaultdict(int)
+    """Aggregate per-file truths into sums per (province, year, stage, funding_source, program) and totals."""
+    sums: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    by_stage_source: dict[str, int] = defaultdict(int)
     for r in results:
-        for source, value in r["sums"].items():
-            sums[(r["province"], r["year"], r["stage"], source)][0] += value
-            by_source[f"{r['stage']}/{source}"] += value
-    record_counts: dict[tuple[str, int, str, str], int] = defaultdict(int)
-    for r in results:
-        for source, n in r["records_by_source"].items():
-            record_counts[(r["province"], r["year"], r["stage"], source)] += n
-    rows_out = [
-        {"province": k[0], "year": k[1], "stage": k[2], "funding_source": k[3], "amount_vnd": v[0],
-         "records": record_counts.get(k, 0)}
-        for k, v in sorted(sums.items())
-    ]
+        for s in r["sums"]:
+            acc = sums[tuple(s[k] for k in KEY)]
+            acc[0] += s["amount_vnd"]
+            acc[1] += s["records"]
+            by_stage_source[f"{s['stage']}/{s['funding_source']}"] += s["amount_vnd"]
+
+    def count(field: str) -> dict[str, int]:
+        return {v: sum(1 for r in results if r[field] == v) for v in sorted({r[field] for r in results})}
+
     return {
         "params": params,
         "generated_seconds": round(seconds, 2),
-        "description": "Synthetic corpus for benchmarks/bench_ingest.py; sums are exact integers in đồng, "
-                       "computed from the generated projects (not read back from the files).",
+        "description": "Synthetic corpus for benchmarks/bench_ingest.py from the layout zoo's families; sums "
+                       "are exact integers in đồng per (province, year, stage, funding_source, program), from "
+                       "the zoo's truth records (never read back from the files); 0-đồng records are left out.",
         "totals": {
             "files": len(results),
             "sheets": sum(len(r["sheets"]) for r in results),
             "project_rows": sum(r["project_rows"] for r in results),
             "records": sum(r["records"] for r in results),
             "amount_vnd": sum(v[0] for v in sums.values()),
-            "by_stage_source": dict(sorted(by_source.items())),
+            "by_stage_source": dict(sorted(by_stage_source.items())),
+            "formats": count("format"),
+            "families": count("family"),
         },
-        "sums": rows_out,
-        "files": [{k: r[k] for k in ("path", "province", "year", "stage", "sheets", "project_rows", "records",
-                                     "sums", "style")} for r in results],
+        "sums": [dict(zip((*KEY, "amount_vnd", "records"), (*k, *v), strict=True))
+                 for k, v in sorted(sums.items(), key=lambda kv: sort_key(kv[0]))],
+        "files": results,
     }
 
 
@@ -764,21 +506,23 @@ def make_corpus(out: str | os.PathLike[str], files: int = 200, rows: int = 180_0
         results = [generate_one(t) for t in tasks]
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(generate_one, tasks, chunksize=4))
+            results = list(pool.map(generate_one, tasks, chunksize=2))
     seconds = time.perf_counter() - started
     truth = build_truth(params, results, seconds)
     tmp = out_path / (TRUTH_FILE + ".tmp")
     tmp.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, out_path / TRUTH_FILE)
     if not quiet:
-        size = sum((out_path / s.relpath).stat().st_size for s in specs)
-        print(f"generated {files} workbooks, {rows} project rows, {truth['totals']['records']} amount records "
-              f"({size / 2**20:.1f} MiB) into {out_path} in {seconds:.1f} s with {jobs} process(es)")
+        size = sum((out_path / r["path"]).stat().st_size for r in results)
+        t = truth["totals"]
+        print(f"generated {files} files ({', '.join(f'{n} {k}' for k, n in t['formats'].items())}), "
+              f"{t['project_rows']} project rows, {t['records']} amount records ({size / 2**20:.1f} MiB) "
+              f"into {out_path} in {seconds:.1f} s with {jobs} process(es)")
     return truth
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "corpus"))
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--rows", type=int, default=180_000, help="project rows in total")

@@ -25,7 +25,6 @@ from .parts import (
     CONTENT_HEADERS,
     COUNT_WORDS,
     FILE_STAGE,
-    FOLDED_PROVINCE,
     GRAND_AFTER_SUBTOTALS,
     GROUP_PREFIX,
     NEUTRAL_TITLES,
@@ -56,10 +55,12 @@ from .parts import (
     Layout,
     Sheet,
     amount_cell,
+    folded_province,
     in_unit,
     pick,
     pick_word,
     project_amount,
+    province_word,
     vn_number,
 )
 
@@ -94,7 +95,8 @@ class Ctx:
     sum_col: str  # none | all | support
     off_vocab: bool | None  # draw wordings out of vocab/ (True), in vocab/ (False), or both (None)
     extras: str  # none | note | pct_note
-    fmt: str  # xlsx | csv
+    fmt: str  # xlsx | csv (the benchmark corpus also writes xls | ods)
+    lines: int = 0  # project lines of a project list: 0 = the zoo's own small size (3–4 groups of 1–3)
 
     @property
     def truth_year(self) -> int | None:
@@ -145,7 +147,7 @@ def title_block(c: Ctx, sheet: Sheet, ncols: int, neutral: str | None = None, pe
     rng = c.rng
     right = max(ncols - 2, 3)
     if c.province_place == "agency":
-        agency1 = f"UBND TỈNH {c.province.upper()}"
+        agency1 = f"UBND {province_word(c.province)} {c.province.upper()}"
     else:
         agency1 = pick(rng, ("SỞ CÔNG THƯƠNG", "TRUNG TÂM KHUYẾN CÔNG", ""))
     if c.province_place == "agency":
@@ -176,7 +178,7 @@ def title_block(c: Ctx, sheet: Sheet, ncols: int, neutral: str | None = None, pe
         title = (title.replace("KHUYẾN CÔNG", "KHUYẾN CÔNG ĐỊA PHƯƠNG", 1) if "KHUYẾN CÔNG" in title
                  else title + " (KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG)")
     if c.province_place == "title":
-        title += f" TỈNH {c.province.upper()}"
+        title += f" {province_word(c.province)} {c.province.upper()}"
     if c.unit_place == "title":
         title += f" (ĐVT: {c.unit_word()})"
     sheet.add([title], merge_to=ncols)
@@ -208,7 +210,7 @@ def file_name(c: Ctx, lid: str, sheet: str = "") -> str:
     else:
         parts.append(pick(c.rng, ("Danh muc", "Bieu tong hop", "Bang KC", "Du lieu KC", "Phu luc")))
     if c.province_place == "file":
-        parts.append(pick(c.rng, (c.province, FOLDED_PROVINCE[c.province])))
+        parts.append(pick(c.rng, (c.province, folded_province(c.province))))
     if c.year_place == "file":
         parts.append(str(c.year))
     if c.fmt == "csv" and sheet and "sheet" in (c.stage_place, c.year_place):
@@ -380,16 +382,24 @@ def build_project_list(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
     if c.extras != "none":
         cols.append(Col("note", (pick(rng, NOTE_HEADERS),)))
 
-    # content: groups of projects
-    programs = rng.sample(list(PROJECT_TITLES), k=rng.randrange(3, 5))
+    # content: groups of projects (c.lines > 0: that many project lines, in 3–8 groups, for the benchmark)
+    n_groups = rng.randrange(3, 5) if not c.lines else rng.randrange(3, 1 + min(len(PROJECT_TITLES), max(3, c.lines)))
+    # decimal numbering ('2.15') stops at x.999: a programme of 1 000+ projects numbered so is not a real layout
+    cap = 999 if c.numbering == "decimal" else 0
+    if cap:
+        n_groups = max(n_groups, min(len(PROJECT_TITLES), -(-c.lines // cap)))
+    programs = rng.sample(list(PROJECT_TITLES), k=n_groups)
+    sizes = iter(split_lines(rng, c.lines, 2 if c.numbering == "ab" else n_groups, cap) if c.lines else [])
     groups: list[tuple[str, str, list[dict[str, Any]]]] = []  # (label, program or source, items)
     if c.numbering == "ab":
         for source, label in (("national", "KHUYẾN CÔNG QUỐC GIA"), ("local", "KHUYẾN CÔNG ĐỊA PHƯƠNG")):
-            items = [_project(c, pick(rng, programs), money, source) for _ in range(rng.randrange(2, 5))]
+            count = next(sizes, None) or rng.randrange(2, 5)
+            items = [_project(c, pick(rng, programs), money, source) for _ in range(count)]
             groups.append((pick(rng, ("", "ĐỀ ÁN ", "Kinh phí ")) + label, source, items))
     else:
         for program in programs:
-            items = [_project(c, program, money, None) for _ in range(rng.randrange(1, 4))]
+            count = next(sizes, None) or rng.randrange(1, 4)
+            items = [_project(c, program, money, None) for _ in range(count)]
             wording = pick(rng, PROGRAM_WORDS[program][1 if c.off_vocab else 0])
             prefix = "" if wording.startswith("Chương trình") else pick(rng, GROUP_PREFIX)
             groups.append((prefix + wording, program, items))
@@ -447,6 +457,22 @@ def build_project_list(c: Ctx, lid: str) -> tuple[Sheet, list[Expected]]:
         sheet.add([None, "Ghi chú: Kinh phí đối ứng do cơ sở tự bố trí."])
         sheet.add([None, None, None, "GIÁM ĐỐC"])
     return sheet, truth
+
+
+def split_lines(rng: random.Random, total: int, n: int, cap: int = 0) -> list[int]:
+    """``total`` lines over ``n`` groups, each ≥ 1 (uneven, as programmes are) and ≤ ``cap`` when given,
+    summing exactly."""
+    if total < n or (cap and total > cap * n):
+        raise ValueError(f"cannot split {total} lines over {n} groups")
+    weights = [rng.uniform(0.3, 1.7) for _ in range(n)]
+    sizes = [1 + int((total - n) * w / sum(weights)) for w in weights]
+    sizes[rng.randrange(n)] += total - sum(sizes)
+    while cap and max(sizes) > cap:  # move the excess to the smallest group
+        big, small = sizes.index(max(sizes)), sizes.index(min(sizes))
+        moved = min(max(sizes) - cap, cap - sizes[small])
+        sizes[big] -= moved
+        sizes[small] += moved
+    return sizes
 
 
 def _project(c: Ctx, program: str, money: list[tuple[str, str]], group_source: str | None) -> dict[str, Any]:
@@ -1283,39 +1309,70 @@ def _balanced(rng: random.Random, values: tuple[Any, ...], n: int) -> list[Any]:
     return out[:n]
 
 
-def composed() -> list[Layout]:
+def _composed_parts() -> list[dict[str, Any]]:
+    """The parts of each composed layout z01… (index i → layout i + 1), drawn once from the master seed."""
     master = random.Random(SEED)
     draws = {k: _balanced(master, v, N_COMPOSED) for k, v in PARAMS.items()}
+    return [{k: draws[k][i] for k in PARAMS} for i in range(N_COMPOSED)]
+
+
+def _context(rng: random.Random, p: dict[str, Any], year: int, province: str | None, lines: int = 0) -> Ctx:
+    """A layout's context from its parts; ``province`` None draws one of the zoo's (after the stage wording,
+    as the zoo always has, so its files stay byte-identical)."""
+    stage, phase, text = _stage_parts(rng, p["stage_place"], year if p["year_place"] != "none" else None)
+    c = Ctx(rng=rng, kind=p["kind"], province=province or pick(rng, PROVINCES), province_place=p["province_place"],
+            year=year, year_place=p["year_place"], stage=stage, phase=phase, stage_place=p["stage_place"],
+            stage_text=text, unit=p["unit"], unit_place=p["unit_place"], style=p["style"],
+            header_rows=p["header_rows"], numbering=p["numbering"], totals=p["totals"], subtotals=p["subtotals"],
+            sources=p["sources"], sum_col=p["sum_col"], off_vocab=p["off_vocab"], extras=p["extras"], fmt=p["fmt"],
+            lines=lines)
+    if c.stage_place == "sheet" and c.year_place == "sheet" and str(year) not in c.stage_text:
+        c.stage_text += f" {year}"
+    if c.numbering == "ab" and c.sources == "single_title":
+        c.numbering = "roman"
+    if c.sum_col == "support" and c.sources != "qdu":
+        c.sum_col = "all"
+    return c
+
+
+def _layout(c: Ctx, lid: str) -> Layout:
+    sheet, truth = BUILDERS[c.kind](c, lid)
+    sheet.name = sheet_name(c)
+    parts = {k: str(getattr(c, k)) for k in PARAMS}
+    parts["year_place"] = c.year_place
+    parts["stage_place"] = c.stage_place
+    return Layout(lid, describe(c), parts, file_name(c, lid, sheet.name), [sheet], truth, c.truth_province, c.fmt,
+                  ";" if c.rng.random() < 0.5 else ",", c.unit, c.lines)
+
+
+def composed() -> list[Layout]:
     layouts: list[Layout] = []
     seen: set[tuple[tuple[str, str], ...]] = set()
-    for i in range(N_COMPOSED):
+    for i, p in enumerate(_composed_parts()):
         lid = f"z{i + 1:02d}"
         rng = random.Random(f"{SEED}-{lid}")
-        p = {k: draws[k][i] for k in PARAMS}
         year = rng.randrange(2015, 2026)
-        stage, phase, text = _stage_parts(rng, p["stage_place"], year if p["year_place"] != "none" else None)
-        c = Ctx(rng=rng, kind=p["kind"], province=pick(rng, PROVINCES), province_place=p["province_place"], year=year,
-                year_place=p["year_place"], stage=stage, phase=phase, stage_place=p["stage_place"], stage_text=text,
-                unit=p["unit"], unit_place=p["unit_place"], style=p["style"], header_rows=p["header_rows"],
-                numbering=p["numbering"], totals=p["totals"], subtotals=p["subtotals"], sources=p["sources"],
-                sum_col=p["sum_col"], off_vocab=p["off_vocab"], extras=p["extras"], fmt=p["fmt"])
-        if c.stage_place == "sheet" and c.year_place == "sheet" and str(year) not in c.stage_text:
-            c.stage_text += f" {year}"
-        if c.numbering == "ab" and c.sources == "single_title":
-            c.numbering = "roman"
-        if c.sum_col == "support" and c.sources != "qdu":
-            c.sum_col = "all"
-        sheet, truth = BUILDERS[c.kind](c, lid)
-        sheet.name = sheet_name(c)
-        parts = {k: str(getattr(c, k)) for k in PARAMS}
-        parts["year_place"] = c.year_place
-        parts["stage_place"] = c.stage_place
-        key = tuple(sorted(parts.items()))
-        assert key not in seen, lid
-        seen.add(key)
-        layouts.append(Layout(lid, describe(c), parts, file_name(c, lid, sheet.name), [sheet], truth, c.truth_province, c.fmt,
-                              ";" if rng.random() < 0.5 else ",", c.unit))
+        layout = _layout(_context(rng, p, year, None), lid)
+        assert layout.key() not in seen, lid
+        seen.add(layout.key())
+        layouts.append(layout)
     return layouts
+
+
+def composed_kind(lid: str) -> str:
+    """The table kind of composed layout ``lid`` ('z07' → 'yearwide')."""
+    return _composed_parts()[int(lid[1:]) - 1]["kind"]
+
+
+def scaled(lid: str, seed: str, province: str, year: int, fmt: str, lines: int = 0) -> Layout:
+    """Composed layout ``lid`` with the same parts, redrawn with its own ``seed`` (other wordings, amounts and
+    names of the same parts) for another province, year and file format — and, for a project list, ``lines``
+    project lines. Why: the benchmark corpus is many files of the zoo's layout families at realistic sizes."""
+    p = dict(_composed_parts()[int(lid[1:]) - 1], fmt=fmt)
+    if p["kind"] != "project":
+        lines = 0
+    c = _context(random.Random(f"{SEED}-{lid}-{seed}"), p, year, province, lines)
+    return _layout(c, lid)
 
 
 def describe(c: Ctx) -> str:

@@ -30,9 +30,11 @@ from .parts import (
     TRIEU,
     Expected,
     Layout,
+    Scale,
     Sheet,
     in_unit,
     pick,
+    province_word,
     vn_number,
 )
 
@@ -111,7 +113,7 @@ def agency(sheet: Sheet, province: str | None, ncols: int = 6, lead: list[Any] |
     """Agency and motto lines (``lead``: blank cells before the table, for tables away from column A)."""
     lead = lead or []
     right = max(ncols - 2, 2)
-    row1 = [f"UBND TỈNH {province.upper()}" if province else "SỞ CÔNG THƯƠNG"] + [None] * (ncols - 1)
+    row1 = [f"UBND {province_word(province)} {province.upper()}" if province else "SỞ CÔNG THƯƠNG"] + [None] * (ncols - 1)
     row2 = ["SỞ CÔNG THƯƠNG" if province else "TRUNG TÂM KHUYẾN CÔNG"] + [None] * (ncols - 1)
     row1[right] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     row2[right] = "Độc lập - Tự do - Hạnh phúc"
@@ -129,11 +131,25 @@ def signature(sheet: Sheet, place: str, year: int, ncols: int) -> None:
 
 
 def lay(lid: str, desc: str, shape: str, file_name: str, sheets: list[Sheet], truth: list[Expected],
-        province: str | None, fmt: str = "xlsx", sep: str = ",", unit: str = "trieu", enc: str = "") -> Layout:
+        province: str | None, fmt: str = "xlsx", sep: str = ",", unit: str = "trieu", enc: str = "",
+        lines: int = 0) -> Layout:
     parts = {"shape": shape}
     if enc:
         parts["enc"] = enc
-    return Layout(lid, desc, parts, f"{lid} {file_name}.{fmt}", sheets, truth, province, fmt, sep, unit)
+    return Layout(lid, desc, parts, f"{lid} {file_name}.{fmt}", sheets, truth, province, fmt, sep, unit, lines)
+
+
+def seeded(lid: str, scale: Scale | None, seed: int = SEED) -> random.Random:
+    """The layout's RNG: the zoo's fixed seed (``seed``: the zoo's own), or the scaled copy's own."""
+    return random.Random(f"{seed}-{lid}" + (f"-{scale.seed}" if scale else ""))
+
+
+PROGRAMS6 = ("training", "demonstration", "products", "information", "consulting", "capacity")
+
+
+def program_draws(rng: random.Random, n: int, scale: Scale | None) -> list[str]:
+    """``n`` distinct programmes (the zoo), or one programme per project line of a scaled copy."""
+    return [pick(rng, PROGRAMS6) for _ in range(scale.lines)] if scale else programs(rng, n)
 
 
 def E(year: int | None, stage: str, phase: str | None, source: str, program: str, rtype: str, amount: int,
@@ -144,14 +160,15 @@ def E(year: int | None, stage: str, phase: str | None, source: str, program: str
 # ----------------------------------------------------------------------------------------- workbooks of several sheets
 
 
-def h01_plan_actual_notes(lid: str) -> Layout:
+def h01_plan_actual_notes(lid: str, scale: Scale | None = None) -> Layout:
     """Sheets 'KH 2023' and 'TH 2023' (abbreviated stage + year in the sheet name only) and a 'Ghi chu' sheet of
-    notes carrying numbers; neutral title, KCQG | KCĐP | Đối ứng columns."""
-    rng = random.Random(f"{SEED}-{lid}")
-    y, prov = 2023, "Thanh Hóa"
-    projects = [(title_of(rng, p), p) for p in programs(rng, 5)]
+    notes carrying numbers; neutral title, KCQG | KCĐP | Đối ứng columns. ``scale``: scale.lines projects on
+    each of the two sheets."""
+    rng = seeded(lid, scale)
+    y, prov = (scale.year, scale.province) if scale else (2023, "Thanh Hóa")
+    projects = [(title_of(rng, p), p) for p in program_draws(rng, 5, scale)]
     sheets, truth = [], []
-    for name, stage, phase in (("KH 2023", "plan", ""), ("TH 2023", "actual", "executed")):
+    for name, stage, phase in ((f"KH {y}", "plan", ""), (f"TH {y}", "actual", "executed")):
         s = Sheet(name)
         agency(s, prov, 7)
         s.add(["DANH MỤC ĐỀ ÁN KHUYẾN CÔNG"], merge_to=7)
@@ -171,13 +188,13 @@ def h01_plan_actual_notes(lid: str) -> Layout:
         sheets.append(s)
     notes = Sheet("Ghi chu")
     notes.add(["GHI CHÚ"])
-    notes.add(["1", "Kế hoạch năm 2023 giao theo Quyết định số 112/QĐ-UBND, tổng kinh phí", 2500, "triệu đồng"])
-    notes.add(["2", "Kinh phí thực hiện đến 31/12/2023 đã giải ngân", "1.980", "triệu đồng"])
-    notes.add(["3", "Số đề án chuyển tiếp sang năm 2024", 2])
+    notes.add(["1", f"Kế hoạch năm {y} giao theo Quyết định số 112/QĐ-UBND, tổng kinh phí", 2500, "triệu đồng"])
+    notes.add(["2", f"Kinh phí thực hiện đến 31/12/{y} đã giải ngân", "1.980", "triệu đồng"])
+    notes.add(["3", f"Số đề án chuyển tiếp sang năm {y + 1}", 2])
     sheets.append(notes)
     return lay(lid, "workbook: sheets 'KH 2023' / 'TH 2023' (stage + year only in sheet names) and a 'Ghi chu' notes "
                "sheet with numbers (never data); KCQG|KCĐP|Đối ứng project list", "plan_actual_notes_sheets",
-               "De an khuyen cong", sheets, truth, prov)
+               "De an khuyen cong", sheets, truth, prov, lines=2 * len(projects) if scale else 0)
 
 
 def h02_sheet_per_source(lid: str) -> Layout:
@@ -286,18 +303,18 @@ def h05_blank_column(lid: str) -> Layout:
                "đối ứng", "blank_column", f"KH KCDP {y}", [s], truth, prov)
 
 
-def h06_merged_project_rows(lid: str) -> Layout:
+def h06_merged_project_rows(lid: str, scale: Scale | None = None) -> Layout:
     """Each project spans 2–3 rows: STT / title / beneficiary merged vertically, one row per source
-    ('Nguồn vốn' cell + 'Kinh phí')."""
-    rng = random.Random(f"{SEED}-{lid}")
-    y, prov = 2023, "Bắc Giang"
+    ('Nguồn vốn' cell + 'Kinh phí'). ``scale``: scale.lines projects."""
+    rng = seeded(lid, scale)
+    y, prov = (scale.year, scale.province) if scale else (2023, "Bắc Giang")
     s = Sheet("DM")
     agency(s, prov, 5)
     s.add([f"DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐƯỢC PHÊ DUYỆT NĂM {y}"], merge_to=5)
     s.add([None] * 4 + ["ĐVT: triệu đồng"])
     s.add(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Nguồn vốn", "Kinh phí"])
     truth, total = [], 0
-    for i, p in enumerate(programs(rng, 5)):
+    for i, p in enumerate(program_draws(rng, 5, scale)):
         sources = [("KCQG", "national"), ("Đối ứng", "counterpart")] if i % 2 == 0 else \
             [("KCQG", "national"), ("KCĐP", "local"), ("Vốn đối ứng", "counterpart")]
         first = len(s.rows) + 1
@@ -312,7 +329,7 @@ def h06_merged_project_rows(lid: str) -> Layout:
     s.add([None, "Tổng cộng", None, None, in_unit(total, "trieu")])
     return lay(lid, "project spans 2–3 rows: STT/title/beneficiary merged vertically, one row per source ('Nguồn "
                "vốn' cell KCQG/KCĐP/Đối ứng + 'Kinh phí')", "merged_project_rows", f"Phe duyet de an {y}", [s],
-               truth, prov)
+               truth, prov, lines=scale.lines if scale else 0)
 
 
 def h07_wrapped_headers(lid: str) -> Layout:
@@ -538,10 +555,12 @@ def h14_district_columns(lid: str) -> Layout:
                prov)
 
 
-def h15_district_subtotals(lid: str) -> Layout:
-    """Project list grouped by district: a 'Huyện X' row, its projects, 'Cộng huyện X'; 'Tổng cộng' at the end."""
-    rng = random.Random(f"{SEED}-{lid}")
-    y, prov = 2024, "Nghệ An"
+def h15_district_subtotals(lid: str, scale: Scale | None = None) -> Layout:
+    """Project list grouped by district: a 'Huyện X' row, its projects, 'Cộng huyện X'; 'Tổng cộng' at the end.
+    ``scale``: scale.lines projects over the three districts."""
+    rng = seeded(lid, scale)
+    y, prov = (scale.year, scale.province) if scale else (2024, "Nghệ An")
+    per_district = [scale.lines // 3 + (g < scale.lines % 3) for g in range(3)] if scale else []
     s = Sheet("Theo huyen")
     agency(s, prov, 6)
     s.add([f"DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐƯỢC PHÊ DUYỆT NĂM {y}"], merge_to=6)
@@ -552,7 +571,8 @@ def h15_district_subtotals(lid: str) -> Layout:
     for g, dist in enumerate(("Nghĩa Đàn", "Quỳnh Lưu", "Đô Lương")):
         s.add([ROMAN[g], f"Huyện {dist}"])
         sub = [0, 0]
-        for p in programs(rng, rng.randrange(2, 4)):
+        for p in ([pick(rng, PROGRAMS6) for _ in range(per_district[g])] if scale
+                  else programs(rng, rng.randrange(2, 4))):
             n += 1
             q = tr(rng, 200, 600) if p == "demonstration" else 0
             d = tr(rng, 40, 250)
@@ -567,7 +587,8 @@ def h15_district_subtotals(lid: str) -> Layout:
         grand = [grand[0] + sub[0], grand[1] + sub[1]]
     s.add([None, "Tổng cộng", None, None, in_unit(grand[0], "trieu"), in_unit(grand[1], "trieu")])
     return lay(lid, "project list grouped by district: 'Huyện X' group rows, a district column, 'Cộng huyện X' "
-               "subtotals, 'Tổng cộng'", "district_subtotals", f"DM de an theo huyen {y}", [s], truth, prov)
+               "subtotals, 'Tổng cộng'", "district_subtotals", f"DM de an theo huyen {y}", [s], truth, prov,
+               lines=scale.lines if scale else 0)
 
 
 # ----------------------------------------------------------------------------------------- below the table

@@ -25,7 +25,7 @@ from typing import Any
 
 from . import holdout
 from .generate import truth_json
-from .holdout import E, agency, lay, signature, title_of, tr
+from .holdout import E, agency, lay, seeded, signature, title_of, tr
 from .parts import (
     BENEFICIARIES,
     PLACES,
@@ -34,6 +34,7 @@ from .parts import (
     TRIEU,
     Expected,
     Layout,
+    Scale,
     Sheet,
     in_unit,
     pick,
@@ -89,20 +90,21 @@ def T(v: int) -> int | float:
 
 
 def lay3(lid: str, desc: str, shape: str, file_name: str, sheets: list[Sheet], truth: list[Expected],
-         province: str | None, fmt: str = "xlsx", sep: str = ",", enc: str = "") -> Layout:
-    return lay(lid, desc, shape, file_name, sheets, truth, province, fmt=fmt, sep=sep, enc=enc)
+         province: str | None, fmt: str = "xlsx", sep: str = ",", enc: str = "", lines: int = 0) -> Layout:
+    return lay(lid, desc, shape, file_name, sheets, truth, province, fmt=fmt, sep=sep, enc=enc, lines=lines)
 
 
 # ----------------------------------------------------------------------------------------- combinations
 
 
-def k01_combined_plan(lid: str) -> Layout:
+def k01_combined_plan(lid: str, scale: Scale | None = None) -> Layout:
     """Everything at once: unit inside the title, 'Kinh phí' over 'Tổng | Hỗ trợ | Đối ứng', 'TỔNG CỘNG (A+B)' on
     top, A. KCQG / B. KCĐP sections with sums, Roman programme groups carrying sums, Arabic projects, a 'Ghi chú'
-    paragraph with numbers and a signature below."""
-    rng = random.Random(f"{SEED}-{lid}")
-    y, prov = 2024, "Quảng Nam"
-    s = Sheet("KH 2024")
+    paragraph with numbers and a signature below. ``scale``: scale.lines projects over the five groups."""
+    rng = seeded(lid, scale, SEED)
+    y, prov = (scale.year, scale.province) if scale else (2024, "Quảng Nam")
+    sizes = iter([scale.lines // 5 + (g < scale.lines % 5) for g in range(5)] if scale else [])
+    s = Sheet(f"KH {y}")
     agency(s, prov, 7)
     s.add([f"KẾ HOẠCH KHUYẾN CÔNG NĂM {y} (ĐVT: triệu đồng)"], merge_to=7)
     s.blank()
@@ -116,7 +118,7 @@ def k01_combined_plan(lid: str) -> Layout:
         sec, srows = [0, 0], []
         for g, p in enumerate(groups):
             items = []
-            for _ in range(rng.randrange(2, 4)):
+            for _ in range(next(sizes, None) or rng.randrange(2, 4)):
                 sup = tr(rng, 100, 500) if src == "national" else tr(rng, 30, 250)
                 # state support at most 30 % of a demonstration's cost (TT 28/2018/TT-BTC)
                 cp = sup * 3 + tr(rng, 10, 300) if p == "demonstration" else 0
@@ -136,11 +138,12 @@ def k01_combined_plan(lid: str) -> Layout:
     for row in body:
         s.add(row)
     s.blank()
-    s.add([None, "Ghi chú: Kinh phí đối ứng do cơ sở tự bố trí; năm 2023 chuyển sang 2 đề án, 350 triệu đồng."])
+    s.add([None, f"Ghi chú: Kinh phí đối ứng do cơ sở tự bố trí; năm {y - 1} chuyển sang 2 đề án, 350 triệu đồng."])
     signature(s, "Tam Kỳ", y - 1, 7)
     return lay3(lid, "combined: unit in the title, 'Kinh phí' over Tổng|Hỗ trợ|Đối ứng, 'TỔNG CỘNG (A+B)' on top, "
                 "A. KCQG / B. KCĐP sections, Roman groups (new wordings) carrying sums, notes + signature",
-                "combined_ab_roman_unit_in_title", "KH KC 2024 tong hop", [s], truth, prov)
+                "combined_ab_roman_unit_in_title", f"KH KC {y} tong hop", [s], truth, prov,
+                lines=scale.lines if scale else 0)
 
 
 def k02_wide_years_stage_sources(lid: str) -> Layout:

@@ -9,6 +9,7 @@ layout the reader was never shown can be judged against what a careful analyst w
 from __future__ import annotations
 
 import random
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,24 @@ FOLDED_PROVINCE = {
     "Hà Tĩnh": "Ha Tinh", "Lâm Đồng": "Lam Dong", "Phú Thọ": "Phu Tho", "Bắc Giang": "Bac Giang",
     "Tây Ninh": "Tay Ninh", "Bình Dương": "Binh Duong", "Vĩnh Long": "Vinh Long", "Thanh Hóa": "Thanh Hoa",
 }
+
+# Provinces (after 2025) that are centrally-run cities: 'UBND THÀNH PHỐ …', not 'UBND TỈNH …'.
+CITIES = frozenset({"Hà Nội", "Huế", "Hải Phòng", "Đà Nẵng", "Hồ Chí Minh", "Cần Thơ"})
+
+
+def province_word(province: str) -> str:
+    """'TỈNH' or 'THÀNH PHỐ' before a province's name in an agency line or a title (every zoo province is a
+    tỉnh; the benchmark corpus draws from all 34)."""
+    return "THÀNH PHỐ" if province in CITIES else "TỈNH"
+
+
+def folded_province(province: str) -> str:
+    """The province's name typed without diacritics ('Đắk Lắk' → 'Dak Lak'), as in file names."""
+    if province in FOLDED_PROVINCE:
+        return FOLDED_PROVINCE[province]
+    text = province.replace("đ", "d").replace("Đ", "D")
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+
 
 # Programme lines: (code, wordings in or near vocab/, wordings not in vocab/ an analyst maps without doubt).
 PROGRAM_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -295,6 +314,17 @@ class Expected:
     n_projects: int | None
 
 
+@dataclass(frozen=True)
+class Scale:
+    """A hand-written zoo shape redrawn for the benchmark corpus: its own seed, province and year, and
+    ``lines`` project lines instead of the zoo's handful."""
+
+    seed: str
+    province: str
+    year: int
+    lines: int
+
+
 @dataclass
 class Layout:
     """One combination of parts: its files (one sheet per file here) and its truth."""
@@ -309,6 +339,7 @@ class Layout:
     fmt: str = "xlsx"
     csv_sep: str = ","
     unit: str = "trieu"  # the unit the sheet declares (key of UNITS)
+    lines: int = 0  # project lines written, for a layout scaled up for the benchmark corpus (0 otherwise)
 
     def key(self) -> tuple[tuple[str, str], ...]:
         return tuple(sorted(self.parts.items()))
