@@ -24,6 +24,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -678,25 +679,38 @@ def localize_markdown(nb: Any, lang: str) -> Any:
     return nb
 
 
+_EXPORTERS = threading.local()
+
+
+def _html_exporter() -> Any:
+    """This thread's HTML exporter, made once: building one compiles its seven Jinja templates, which cost
+    more than exporting a page (each kernel's thread exports its own notebooks)."""
+    exporter = getattr(_EXPORTERS, "html", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(
+            template_name=TEMPLATE_NAME,
+            extra_template_basedirs=[str(TEMPLATES_DIR)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+        exporter.register_filter("kc_clean", sanitize_html)
+        _EXPORTERS.html = exporter
+    return exporter
+
+
 def export_notebook_html(
     nb: Any, dest: Path, context: Mapping[str, Any], resources_path: Path
 ) -> NotebookPage:
     """Write one executed notebook as a self-contained page and return what the index needs about it."""
-    from nbconvert import HTMLExporter
-
     nb = localize_markdown(nb, str(context.get("lang", "vi")))
     title, summary, from_heading = notebook_title_and_summary(nb, dest.stem)
     illustrative = bool(context.get("illustrative")) or _is_illustrative(nb)
     kc = {**context, "title": title, "illustrative": illustrative, "back_href": "index.html"}
-    exporter = HTMLExporter(
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-    exporter.register_filter("kc_clean", sanitize_html)
+    exporter = _html_exporter()
     resources = {"metadata": {"name": title, "path": str(resources_path)}, "kc": kc}
     page, _ = exporter.from_notebook_node(_prepare_for_html(nb, from_heading), resources=resources)
     page = page.replace("<!--kc:toc-->", table_of_contents(page, context["labels"]["toc"]), 1)
@@ -1290,14 +1304,17 @@ class _SetBuild:
         try:
             self.products["summary"] = _write_summary(build, self.in_scope, self.published, spec.lang,
                                                       self.warnings, self.illustrative)
+            made: dict[int, Any] = {}
             self.products["brief"] = _write_brief(
                 build, self.table, self.published, self.province, spec.year_list, spec.lang,
-                spec.brief_fn or _default_brief(), self.warnings, illustrative=self.illustrative,
+                spec.brief_fn or _default_brief(), self.warnings, illustrative=self.illustrative, made=made,
             )
             self.products["briefs"] = sorted(build.glob("tom_tat_*.md"))
+            # the index's briefs are the decks' when both are the real brief of the same rows (no year filter)
+            shared = made if spec.brief_fn is None and not spec.year_list else None
             self.products["meeting"] = _write_meeting_pack(
                 build, self.in_scope, self.published, self.province, spec.lang, self.illustrative,
-                self.built_at, self.warnings, spec.brief_fn is None,
+                self.built_at, self.warnings, spec.brief_fn is None, briefs=shared,
             )
         except BaseException as exc:
             self.product_error = exc
@@ -1415,8 +1432,13 @@ def province_inputs(raw_files: Sequence[RawFile], table: pd.DataFrame, province:
     """
     from .notebook import files_elsewhere
 
-    elsewhere = files_elsewhere(table, province)
-    return [f for f in raw_files if f.path not in elsewhere]
+    # the ingest labels a file relative to the raw folder's parent ('raw/quang_ninh/a.xlsx') unless the folder
+    # is the configured one; a raw file is its label or a tail of it
+    tails: set[str] = set()
+    for label in files_elsewhere(table, province):
+        parts = label.split("/")
+        tails.update("/".join(parts[i:]) for i in range(len(parts)))
+    return [f for f in raw_files if f.path not in tails]
 
 
 def build_reports_by_province(
@@ -1664,10 +1686,12 @@ def _write_brief(
     warnings: list[str],
     *,
     illustrative: bool = False,
+    made: dict[int, Any] | None = None,
 ) -> tuple[Path | None, str, str]:
     """The meeting briefs: ``tom_tat_<year>.md`` (plain text for tools) for every year with results and the
     reference meeting's year, with the sample-data mark on sample data; the latest year's brief as sanitised
-    HTML and heading for the index. Returns (latest brief's path, its HTML, its heading)."""
+    HTML and heading for the index. Returns (latest brief's path, its HTML, its heading); ``made`` collects
+    the brief of each year (the decks reuse them)."""
     labels = LABELS[lang]
     year = _latest_year(table, province, years)
     if brief_fn is None:
@@ -1689,6 +1713,8 @@ def _write_brief(
             written = brief_fn(table, published, province, one, lang)
         except Exception as exc:
             raise ReportError(f"meeting brief for {province} {one} failed: {type(exc).__name__}: {exc}") from exc
+        if made is not None:
+            made[one] = written
         text = written.to_text().rstrip() + "\n"
         target = build / f"tom_tat_{one}.md"
         atomic_write_text(target, _marked_text(text, lang) if illustrative else text)
@@ -1714,12 +1740,14 @@ def _write_meeting_pack(
     built_at: str,
     warnings: list[str],
     enabled: bool = True,
+    briefs: Mapping[int, Any] | None = None,
 ) -> dict[str, list[Path]]:
     """The Word report ``bao_cao_<year>.docx`` and the deck ``slides/hop_tong_ket_<year>.pptx`` of every year
     with results (and the reference meeting's year), from the rows in scope.
 
     ``enabled`` is False when the caller injected its own brief (tests with fake data): the pack is written
-    from the real brief and metrics only.
+    from the real brief and metrics only. ``briefs`` are the index's briefs by year when they are the decks'
+    too (the real brief on the same rows): each is then computed once.
     """
     from .brief import REFERENCE_YEAR
     from .docx_report import build_report, report_path
@@ -1736,7 +1764,8 @@ def _write_meeting_pack(
                                                illustrative=illustrative, built_at=built_at,
                                                figure_cache=figures))
             out["decks"].append(build_deck(table, published, province, year, deck_path(build, year), lang,
-                                           illustrative=illustrative, built_at=built_at))
+                                           illustrative=illustrative, built_at=built_at,
+                                           brief=(briefs or {}).get(year)))
         except Exception as exc:
             raise ReportError(f"meeting pack for {province} {year} failed: {type(exc).__name__}: {exc}") from exc
     return out
