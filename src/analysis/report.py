@@ -304,11 +304,13 @@ def scan_raw_files(raw_dir: Path) -> list[RawFile]:
 
 @functools.cache
 def _code_fingerprint() -> str:
-    """Hash of the package code, templates and reference tables: a new report look or metric means a rebuild."""
+    """Hash of the package code (subpackages too: the ingest makes the rows), templates and reference tables:
+    a new report look, metric or cleaning rule means a rebuild."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    patterns = ("*.py", "templates/**/*", "reference/*", "vocab/*", "style/*", "*.csv")
-    for path in sorted({p for pattern in patterns for p in package.glob(pattern) if p.is_file()}):
+    patterns = ("**/*.py", "templates/**/*", "reference/*", "vocab/*", "style/*", "*.csv")
+    found = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
+    for path in sorted(p for p in found if "__pycache__" not in p.parts):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
