@@ -36,6 +36,23 @@ REPORTS_DIR: Path = _path("REPORTS_DIR", ROOT / "reports")
 NOTEBOOKS_DIR: Path = _path("NOTEBOOKS_DIR", ROOT / "notebooks")
 SAMPLES_FOLDER = "samples"  # data/raw/<this>/: the bundled illustrative workbooks (an embedded default)
 PUBLISHED_FIGURES: Path = _path("PUBLISHED_FIGURES", RAW_DIR / "published" / "published_figures.csv")
+
+
+def refresh_paths() -> None:
+    """Read the path variables (``KHUYENCONG_ROOT``, ``…_REPORTS_DIR`` …) again, as a fresh import would.
+
+    Why: a report build reuses one notebook kernel for province after province; each run writes its figures
+    into its own build folder, so the kernel must see the new ``KHUYENCONG_REPORTS_DIR`` without a restart.
+    """
+    global ROOT, DATA_DIR, RAW_DIR, PROCESSED_DIR, CACHE_DIR, REPORTS_DIR, NOTEBOOKS_DIR, PUBLISHED_FIGURES
+    ROOT = _project_root()
+    DATA_DIR = _path("DATA_DIR", ROOT / "data")
+    RAW_DIR = _path("RAW_DIR", DATA_DIR / "raw")
+    PROCESSED_DIR = _path("PROCESSED_DIR", DATA_DIR / "processed")
+    CACHE_DIR = _path("CACHE_DIR", PROCESSED_DIR / ".cache")
+    REPORTS_DIR = _path("REPORTS_DIR", ROOT / "reports")
+    NOTEBOOKS_DIR = _path("NOTEBOOKS_DIR", ROOT / "notebooks")
+    PUBLISHED_FIGURES = _path("PUBLISHED_FIGURES", RAW_DIR / "published" / "published_figures.csv")
 PACKAGE_DIR: Path = Path(__file__).resolve().parent
 VOCAB_DIR: Path = PACKAGE_DIR / "vocab"
 REFERENCE_DIR: Path = PACKAGE_DIR / "reference"

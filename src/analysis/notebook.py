@@ -224,6 +224,20 @@ def attention_note(attention_table: pd.DataFrame, lang: str = "vi") -> str:
     )
 
 
+def files_elsewhere(table: pd.DataFrame, province: str | None) -> set[str]:
+    """The source files whose rows all belong to other provinces than ``province`` (none when it is None).
+
+    The one rule for "which inputs are a province's": its pages, footer and build key leave these files out
+    and keep every other one — its own, and those without rows (unreadable, empty, left out by an override).
+    """
+    if not province or table is None or table.empty or "source_file" not in table.columns:
+        return set()
+    mine = metrics.for_province(table, province)
+    return {str(f) for f in table["source_file"].dropna().unique()} - {
+        str(f) for f in mine["source_file"].dropna().unique()
+    }
+
+
 def ingest_report(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """The ingest report (ingest_report.json) of data_dir; {} when there is none."""
     path = outputs.resolve(processed_dir(data_dir), REPORT_FILE)  # the same set as the table
@@ -232,8 +246,11 @@ def ingest_report(data_dir: str | os.PathLike[str] | None = None) -> dict[str, A
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def ingest_overview(data_dir: str | os.PathLike[str] | None = None, lang: str = "en") -> pd.DataFrame:
-    """One row per sheet read (one per file that could not be read): what the ingest did with it.
+def ingest_overview(
+    data_dir: str | os.PathLike[str] | None = None, lang: str = "en", province: str | None = None
+) -> pd.DataFrame:
+    """One row per sheet read (one per file that could not be read): what the ingest did with it; with
+    ``province``, without the files whose rows all belong to other provinces (:func:`files_elsewhere`).
 
     The ingest accounts for every row: rows_read = records + skipped + rejected, where `records` counts the
     sheet rows that became data (one row may hold several amounts: KCQG, KCĐP, counterpart) and `skipped`
@@ -244,8 +261,11 @@ def ingest_overview(data_dir: str | os.PathLike[str] | None = None, lang: str = 
     """
     from .ingest.report_page import sheet_warnings, warning_sheet
 
+    elsewhere = files_elsewhere(_read_table(data_dir), province) if province else set()
     rows = []
     for entry in ingest_report(data_dir).get("files", []):
+        if str(entry.get("path", "")) in elsewhere:
+            continue
         sheets = entry.get("sheets") or [{}]
         names = [str(sheet.get("sheet", "")) for sheet in sheets]
         # A file warning about a sheet goes to that sheet's row; any other to the file's first row.
@@ -308,15 +328,22 @@ def ingest_overview(data_dir: str | os.PathLike[str] | None = None, lang: str = 
     return out
 
 
-def rejects(data_dir: str | os.PathLike[str] | None = None, lang: str = "vi") -> pd.DataFrame:
+def rejects(
+    data_dir: str | os.PathLike[str] | None = None, lang: str = "vi", province: str | None = None
+) -> pd.DataFrame:
     """The rows the ingest rejected (rejects.csv): source_file, source_sheet, source_row, column, value,
     reason (in Vietnamese unless lang='en'; the file keeps the English, stable for tools). Empty (with those
-    columns) when nothing was rejected or there is no file."""
+    columns) when nothing was rejected or there is no file. With ``province``, without the rows of files that
+    belong to other provinces (:func:`files_elsewhere`)."""
     columns = ["source_file", "source_sheet", "source_row", "column", "value", "reason"]
     path = outputs.resolve(processed_dir(data_dir), REJECTS_FILE)
     if not path.is_file():
         return pd.DataFrame(columns=columns)
     out = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if province and "source_file" in out:
+        elsewhere = files_elsewhere(_read_table(data_dir), province)
+        if elsewhere:
+            out = out[~out["source_file"].isin(elsewhere)].reset_index(drop=True)
     if "source_row" in out:
         out["source_row"] = pd.to_numeric(out["source_row"], errors="coerce").astype("Int64")
     if lang == "vi" and "reason" in out:

@@ -22,13 +22,13 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
@@ -38,6 +38,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__, config, outputs, vocab
+from .kernels import KernelPool, NotebookKernel
 from .safe_export import atomic_path as atomic_path_bytes
 from .safe_export import atomic_write_text, default_mode
 
@@ -217,11 +218,13 @@ def scan_raw_files(raw_dir: Path) -> list[RawFile]:
 
 @functools.cache
 def _code_fingerprint() -> str:
-    """Hash of the package code, templates and reference tables: a new report look or metric means a rebuild."""
+    """Hash of the package code (subpackages too: the ingest makes the rows), templates and reference tables:
+    a new report look, metric or cleaning rule means a rebuild."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    patterns = ("*.py", "templates/**/*", "reference/*", "vocab/*", "style/*", "*.csv")
-    for path in sorted({p for pattern in patterns for p in package.glob(pattern) if p.is_file()}):
+    patterns = ("**/*.py", "templates/**/*", "reference/*", "vocab/*", "style/*", "*.csv")
+    found = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
+    for path in sorted(p for p in found if "__pycache__" not in p.parts):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -592,25 +595,38 @@ def localize_markdown(nb: Any, lang: str) -> Any:
     return nb
 
 
+_EXPORTERS = threading.local()
+
+
+def _html_exporter() -> Any:
+    """This thread's HTML exporter, made once: building one compiles its seven Jinja templates, which cost
+    more than exporting a page (each kernel's thread exports its own notebooks)."""
+    exporter = getattr(_EXPORTERS, "html", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(
+            template_name=TEMPLATE_NAME,
+            extra_template_basedirs=[str(TEMPLATES_DIR)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+        exporter.register_filter("kc_clean", sanitize_html)
+        _EXPORTERS.html = exporter
+    return exporter
+
+
 def export_notebook_html(
     nb: Any, dest: Path, context: Mapping[str, Any], resources_path: Path
 ) -> NotebookPage:
     """Write one executed notebook as a self-contained page and return what the index needs about it."""
-    from nbconvert import HTMLExporter
-
     nb = localize_markdown(nb, str(context.get("lang", "vi")))
     title, summary, from_heading = notebook_title_and_summary(nb, dest.stem)
     illustrative = bool(context.get("illustrative")) or _is_illustrative(nb)
     kc = {**context, "title": title, "illustrative": illustrative, "back_href": "index.html"}
-    exporter = HTMLExporter(
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-    exporter.register_filter("kc_clean", sanitize_html)
+    exporter = _html_exporter()
     resources = {"metadata": {"name": title, "path": str(resources_path)}, "kc": kc}
     page, _ = exporter.from_notebook_node(_prepare_for_html(nb, from_heading), resources=resources)
     page = page.replace("<!--kc:toc-->", table_of_contents(page, context["labels"]["toc"]), 1)
@@ -664,22 +680,10 @@ def kernel_name() -> str:
 
 
 def _kernel_manager_class(extra_env: Mapping[str, str]) -> type:
-    """An AsyncKernelManager that starts its kernel with ``extra_env`` on top of os.environ.
+    """An AsyncKernelManager that starts its kernel with ``extra_env`` on top of os.environ (see kernels)."""
+    from .kernels import kernel_manager_class
 
-    Why: kernels run in threads of one process, so changing os.environ (or the cwd) per notebook would race.
-    """
-    from jupyter_client import AsyncKernelManager
-
-    env_items = dict(extra_env)
-
-    class _BuildKernelManager(AsyncKernelManager):
-        async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
-            kw["env"] = {**os.environ, **(kw.get("env") or {}), **env_items}
-            if not os.environ.get("KHUYENCONG_DEBUG"):  # start-up chatter; cell errors come via papermill
-                kw.setdefault("stderr", subprocess.DEVNULL)
-            await super().start_kernel(**kw)
-
-    return _BuildKernelManager
+    return kernel_manager_class(extra_env)
 
 
 def _cell_error(src: Path, exc: Any) -> ReportError:
@@ -718,35 +722,34 @@ def execute_notebook(
     env: Mapping[str, str],
     cwd: Path,
     timeout: float | None = None,
+    kernel: NotebookKernel | None = None,
 ) -> Any:
-    """Run one notebook with papermill into ``dest``; raise ReportError naming the failing cell."""
+    """Run one notebook with papermill into ``dest``; raise ReportError naming the failing cell.
+
+    ``kernel`` is a long-lived kernel (see :mod:`analysis.kernels`), reset to a fresh kernel's state before
+    the run; without one, a kernel is started for this notebook alone and shut down after it.
+    """
     import nbformat
-    import papermill as pm
     from papermill.exceptions import PapermillExecutionError
+
+    from .kernels import NotebookKernel
 
     source_nb = nbformat.read(src, as_version=4)
     # A notebook without a 'parameters' cell does not read them: injecting would only print warnings.
     takes_parameters = any("parameters" in c.metadata.get("tags", []) for c in source_nb.cells)
+    own = kernel is None
+    runner = NotebookKernel(kernel_name()) if kernel is None else kernel
     try:
-        pm.execute_notebook(
-            str(src),
-            str(dest),
-            parameters=dict(parameters) if takes_parameters else {},
-            kernel_name=kernel_name(),
-            language="python",
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            execution_timeout=timeout,
-            kernel_manager_class=_kernel_manager_class(env),
-            resources={"metadata": {"path": str(cwd)}},  # kernel cwd, without papermill's process-wide chdir
-        )
+        runner.run(src, dest, parameters if takes_parameters else {}, env, cwd, timeout)
     except PapermillExecutionError as exc:
         raise _cell_error(src, exc) from exc
     except Exception as exc:
         raise ReportError(
             f"notebook {src.name} could not run: {type(exc).__name__}: {exc}", notebook=src.name
         ) from exc
+    finally:
+        if own:
+            runner.close()
     return nbformat.read(dest, as_version=4)
 
 
@@ -930,6 +933,84 @@ def _raw_provenance(
 # ---------------------------------------------------------------------------------------------- build
 
 
+@dataclass
+class _SetSpec:
+    """One report set, resolved: where from and to, which notebooks, parameters and injected helpers."""
+
+    raw: Path
+    target: Path
+    processed: Path
+    nb_dir: Path
+    notebooks: list[Path]
+    lang: str
+    params: dict[str, Any]
+    province: str | None
+    year_list: list[int] | None
+    base_year: int | None
+    illustrative: bool | None
+    up_href: str | None
+    brief_fn: Callable[..., Any] | None
+    published_fn: Callable[[], pd.DataFrame | None] | None
+    cell_timeout: float | None
+    progress: bool
+    jobs: int
+
+    @property
+    def labels(self) -> Mapping[str, str]:
+        return LABELS[self.lang]
+
+    def key(self, raw_files: Sequence[RawFile], rows: str = "") -> str:
+        """The build key of this set from the given inputs (``rows``: digest of the rows in scope, if known)."""
+        extra = {"illustrative": self.illustrative, "up_href": self.up_href}
+        if rows:
+            extra["rows"] = rows
+        return build_key(raw_files, self.notebooks, {**self.params, **extra})
+
+
+def _set_spec(
+    raw_dir: str | os.PathLike[str] | None,
+    out_dir: str | os.PathLike[str] | None,
+    lang: str,
+    province: str | None,
+    years: str | Iterable[int] | None,
+    jobs: int,
+    notebooks_dir: str | os.PathLike[str] | None,
+    progress: bool,
+    processed_dir: str | os.PathLike[str] | None,
+    base_year: int | None,
+    illustrative: bool | None,
+    brief_fn: Callable[..., Any] | None,
+    published_fn: Callable[[], pd.DataFrame | None] | None,
+    cell_timeout: float | None,
+    up_href: str | None,
+) -> _SetSpec:
+    if lang not in LANGS:
+        raise ReportError(f"lang must be one of {LANGS}, got {lang!r}")
+    raw = Path(raw_dir).resolve() if raw_dir is not None else config.RAW_DIR
+    out = Path(out_dir).resolve() if out_dir is not None else config.REPORTS_DIR
+    nb_dir = Path(notebooks_dir).resolve() if notebooks_dir is not None else config.NOTEBOOKS_DIR
+    processed = Path(processed_dir).resolve() if processed_dir is not None else config.PROCESSED_DIR
+    if not raw.is_dir():
+        raise ReportError(f"raw data folder not found: {raw}")
+    notebooks = sorted(p for p in nb_dir.glob("*.ipynb") if not p.name.startswith((".", "_")))
+    if not notebooks:
+        raise ReportError(f"no notebooks (*.ipynb) in {nb_dir}")
+    year_list = parse_years(years)
+    params: dict[str, Any] = {"lang": lang, "data_dir": str(processed)}
+    if province:
+        params["province"] = province
+    if year_list:
+        params["years"] = year_list
+    if base_year is not None:
+        params["base_year"] = int(base_year)
+    return _SetSpec(
+        raw=raw, target=out / "en" if lang == "en" else out, processed=processed, nb_dir=nb_dir,
+        notebooks=notebooks, lang=lang, params=params, province=province, year_list=year_list,
+        base_year=base_year, illustrative=illustrative, up_href=up_href, brief_fn=brief_fn,
+        published_fn=published_fn, cell_timeout=cell_timeout, progress=progress, jobs=max(1, int(jobs)),
+    )
+
+
 def build_reports(
     raw_dir: str | os.PathLike[str] | None = None,
     out_dir: str | os.PathLike[str] | None = None,
@@ -949,6 +1030,7 @@ def build_reports(
     cell_timeout: float | None = 1800,
     force: bool = False,
     up_href: str | None = None,
+    kernels: KernelPool | None = None,
 ) -> ReportResult:
     """Ingest, run every notebook, export the offline report set into ``out_dir`` (``out_dir/en`` for English).
 
@@ -957,149 +1039,287 @@ def build_reports(
     ``illustrative`` puts the "Dữ liệu minh họa" banner on every page; ``None`` (default) decides from the
     data: on when the rows in scope come from the bundled ``samples/`` folder or the ingest report says so.
     ``up_href`` links the index page to a page above it (the province list of ``build_reports_by_province``).
+    The notebooks run on ``jobs`` kernels, each reused notebook after notebook from a clean state (or on the
+    kernels of ``kernels``, a pool the caller keeps across builds); the tables, briefs, Word reports and
+    decks are written meanwhile.
     """
     started = time.perf_counter()
-    if lang not in LANGS:
-        raise ReportError(f"lang must be one of {LANGS}, got {lang!r}")
-    labels = LABELS[lang]
-    raw = Path(raw_dir).resolve() if raw_dir is not None else config.RAW_DIR
-    out = Path(out_dir).resolve() if out_dir is not None else config.REPORTS_DIR
-    target = out / "en" if lang == "en" else out
-    nb_dir = Path(notebooks_dir).resolve() if notebooks_dir is not None else config.NOTEBOOKS_DIR
-    processed = Path(processed_dir).resolve() if processed_dir is not None else config.PROCESSED_DIR
-    if not raw.is_dir():
-        raise ReportError(f"raw data folder not found: {raw}")
-    notebooks = sorted(p for p in nb_dir.glob("*.ipynb") if not p.name.startswith((".", "_")))
-    if not notebooks:
-        raise ReportError(f"no notebooks (*.ipynb) in {nb_dir}")
-    year_list = parse_years(years)
-
-    params: dict[str, Any] = {"lang": lang, "data_dir": str(processed)}
-    if province:
-        params["province"] = province
-    if year_list:
-        params["years"] = year_list
-    if base_year is not None:
-        params["base_year"] = int(base_year)
-
-    raw_files = scan_raw_files(raw)
-    key = build_key(raw_files, notebooks, {**params, "illustrative": illustrative, "up_href": up_href})
+    spec = _set_spec(raw_dir, out_dir, lang, province, years, jobs, notebooks_dir, progress, processed_dir,
+                     base_year, illustrative, brief_fn, published_fn, cell_timeout, up_href)
+    raw_files = scan_raw_files(spec.raw)
+    key = spec.key(raw_files)
     if not force:
-        info = _up_to_date(target, key)
+        info = _up_to_date(spec.target, key)
         if info is not None:
-            result = _result_from_info(target, info, time.perf_counter() - started)
-            print(f"{labels['up_to_date']}: {target}", file=sys.stderr)
-            return result
-
-    warnings: list[str] = []
-    ingest_result = (ingest_fn or _default_ingest())([raw], out_dir=processed)
-    table = getattr(ingest_result, "table", None)
-    if table is None:
-        table = pd.DataFrame()
-    report = getattr(ingest_result, "report", None) or {}
-    if not province:
-        # the pages are about one province: name the one in the data (the notebooks' own default may be
-        # another), and never label one province's pages 'all provinces'
-        province = _only_province(table)
-        if province:
-            params["province"] = province
-    in_scope = _in_scope(table, province, year_list)
-    if illustrative is None:
-        from .notebook import is_illustrative
-
-        illustrative = bool(isinstance(report, dict) and report.get("illustrative")) or is_illustrative(in_scope)
-    published = published_fn() if published_fn is not None else _default_published(raw)
-    provenance = _raw_provenance(raw_files, ingest_result, in_scope, table if province else None)
-
-    scope_parts = [province or labels["all_provinces"]]
-    if year_list:
-        scope_parts.append(_years_text(year_list))
-    scope = " · ".join(scope_parts)
-    built_at = datetime.now().strftime("%d/%m/%Y %H:%M" if lang == "vi" else "%Y-%m-%d %H:%M")
-    footer_params = [(labels["province"], province or labels["all_provinces"])]
-    if year_list:
-        footer_params.append((labels["years"], _years_text(year_list)))
-    if base_year is not None:
-        footer_params.append((labels["base_year"], str(base_year)))
-    footer_params.append((labels["lang"], lang))
-    context = _page_context(labels, lang, scope, built_at, provenance, footer_params, illustrative)
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-{os.getpid()}-", dir=target.parent))
-    os.chmod(build, default_mode(directory=True))  # mkdtemp makes 0700; the report is shared
+            print(f"{spec.labels['up_to_date']}: {spec.target}", file=sys.stderr)
+            return _result_from_info(spec.target, info, time.perf_counter() - started)
+    ingest_result = (ingest_fn or _default_ingest())([spec.raw], out_dir=spec.processed)
+    own_pool = kernels is None
+    pool = KernelPool(spec.jobs, kernel_name()) if kernels is None else kernels
     try:
-        pages = _run_notebooks(
-            notebooks, build, params, raw, processed, nb_dir, context, jobs, progress, cell_timeout, labels
-        )
-        html_dir = build / "html"
-        summary_path = _write_summary(build, in_scope, published, lang, warnings, bool(illustrative))
-        brief_md, brief_html, brief_title = _write_brief(
-            build, table, published, province, year_list, lang, brief_fn or _default_brief(), warnings,
-            illustrative=bool(illustrative),
-        )
-        briefs = sorted(build.glob("tom_tat_*.md"))
-        meeting = _write_meeting_pack(
-            build, in_scope, published, province, lang, bool(illustrative), built_at, warnings,
-            brief_fn is None,
-        )
-        figures = (
-            sorted(p for p in (build / "figures").rglob("*") if p.is_file())
-            if (build / "figures").is_dir()
-            else []
-        )
-        bundle = bundle_path(build, province, _latest_year(in_scope, None, None))
-        _write_index(
-            html_dir / "index.html",
-            {**context, "up_href": up_href},
-            pages,
-            brief_html,
-            brief_title,
-            summary_path,
-            brief_md,
-            figures,
-            build,
-            briefs=briefs,
-            reports=meeting["reports"],
-            decks=meeting["decks"],
-        )
-        write_bundle(build, bundle)
-        info = {
-            "key": key,
-            "version": __version__,
-            "built_at": built_at,
-            "lang": lang,
-            "params": params,
-            "illustrative": illustrative,
-            "raw_files": [f.__dict__ for f in provenance],
-            "pages": [
-                {
-                    "name": p.name,
-                    "title": p.title,
-                    "summary": p.summary,
-                    "html": p.html.relative_to(build).as_posix(),
-                    "illustrative": p.illustrative,
-                }
-                for p in pages
-            ],
-            "brief_md": brief_md.relative_to(build).as_posix() if brief_md else None,
-            "summary_xlsx": summary_path.relative_to(build).as_posix() if summary_path else None,
-            "figures": [p.relative_to(build).as_posix() for p in figures],
-            "warnings": warnings,
-            "briefs": [p.relative_to(build).as_posix() for p in briefs],
-            "reports": [p.relative_to(build).as_posix() for p in meeting["reports"]],
-            "decks": [p.relative_to(build).as_posix() for p in meeting["decks"]],
-            "bundle": bundle.relative_to(build).as_posix() if bundle.is_file() else None,
+        one = _SetBuild(spec, ingest_result, raw_files, key, started)
+        try:
+            one.start(pool)
+            one.write_products()
+        except BaseException:
+            one.abort()
+            raise
+        return one.finish()
+    finally:
+        if own_pool:
+            pool.close()
+
+
+class _SetBuild:
+    """One report set on its way: a build folder next to the target, the notebooks queued on the kernel pool,
+    the tables, briefs and meeting pack written meanwhile, then the index, the bundle and the swap.
+
+    Why in steps: ``build_reports_by_province`` starts the next province's notebooks before it finishes the
+    previous set, so the kernels never wait for the building process.
+    """
+
+    def __init__(
+        self, spec: _SetSpec, ingest_result: Any, raw_files: Sequence[RawFile], key: str, started: float
+    ) -> None:
+        self.spec = spec
+        self.started = started
+        self.key = key
+        self.warnings: list[str] = []
+        self.futures: dict[Future[NotebookPage], Path] = {}
+        self.product_error: BaseException | None = None
+        self.products: dict[str, Any] = {}
+        self.bar: Any = None
+        labels = spec.labels
+        table = getattr(ingest_result, "table", None)
+        if table is None:
+            table = pd.DataFrame()
+        report = getattr(ingest_result, "report", None) or {}
+        province = spec.province
+        if not province:
+            # the pages are about one province: name the one in the data (the notebooks' own default may be
+            # another), and never label one province's pages 'all provinces'
+            province = _only_province(table)
+            if province:
+                spec.params["province"] = province
+        self.province = province
+        self.table = table
+        self.in_scope = _in_scope(table, province, spec.year_list)
+        illustrative = spec.illustrative
+        if illustrative is None:
+            from .notebook import is_illustrative
+
+            illustrative = bool(isinstance(report, dict) and report.get("illustrative")) or is_illustrative(
+                self.in_scope
+            )
+        self.illustrative = bool(illustrative)
+        self.illustrative_param = illustrative
+        self.published = spec.published_fn() if spec.published_fn is not None else _default_published(spec.raw)
+        self.provenance = _raw_provenance(raw_files, ingest_result, self.in_scope, table if province else None)
+        scope_parts = [province or labels["all_provinces"]]
+        if spec.year_list:
+            scope_parts.append(_years_text(spec.year_list))
+        self.built_at = datetime.now().strftime("%d/%m/%Y %H:%M" if spec.lang == "vi" else "%Y-%m-%d %H:%M")
+        footer_params = [(labels["province"], province or labels["all_provinces"])]
+        if spec.year_list:
+            footer_params.append((labels["years"], _years_text(spec.year_list)))
+        if spec.base_year is not None:
+            footer_params.append((labels["base_year"], str(spec.base_year)))
+        footer_params.append((labels["lang"], spec.lang))
+        self.context = _page_context(labels, spec.lang, " · ".join(scope_parts), self.built_at, self.provenance,
+                                     footer_params, illustrative)
+        target = spec.target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.build = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-{os.getpid()}-", dir=target.parent))
+        os.chmod(self.build, default_mode(directory=True))  # mkdtemp makes 0700; the report is shared
+        (self.build / "notebooks").mkdir()
+        (self.build / "html").mkdir()
+
+    # -- notebooks
+
+    def start(self, pool: KernelPool) -> None:
+        """Queue every notebook on the pool; each is executed, then exported, by a kernel's thread."""
+        spec, build = self.spec, self.build
+        env = {
+            "KHUYENCONG_REPORTS_DIR": str(build),
+            "KHUYENCONG_RAW_DIR": str(spec.raw),
+            "KHUYENCONG_PROCESSED_DIR": str(spec.processed),
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         }
-        atomic_write_text(build / BUILD_FILE, json.dumps(info, ensure_ascii=False, indent=1))
-        kept = publish_build(build, target, lang)
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
-    if kept is not None:
-        warnings.append(f"the folder {target} was not made by a report build; its old content is in {kept}")
-    for message in warnings:
-        print(f"warning: {message}", file=sys.stderr)
-    return _result_from_info(target, info, time.perf_counter() - started, skipped=False)
+        params = dict(spec.params)
+        context = self.context
+
+        def one(src: Path, kernel: NotebookKernel) -> NotebookPage:
+            t0 = time.perf_counter()
+            executed = execute_notebook(src, build / "notebooks" / src.name, params, env, spec.nb_dir,
+                                        spec.cell_timeout, kernel=kernel)
+            page = export_notebook_html(executed, build / "html" / f"{src.stem}.html", context, spec.nb_dir)
+            return NotebookPage(
+                page.name, page.title, page.summary, page.html, page.illustrative, time.perf_counter() - t0
+            )
+
+        if spec.progress:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=len(spec.notebooks), desc=spec.labels["progress"], unit="nb", file=sys.stderr)
+        for src in spec.notebooks:
+            future = pool.submit(functools.partial(one, src))
+            self.futures[future] = src
+            future.add_done_callback(self._done)
+
+    def _done(self, future: Future[NotebookPage]) -> None:
+        """A notebook ended: on a failure, the set's queued notebooks never start (running ones finish)."""
+        if not future.cancelled() and future.exception() is not None:
+            self.cancel()
+        if self.bar is not None and not future.cancelled():
+            self.bar.set_postfix_str(self.futures.get(future, Path("")).stem, refresh=False)
+            self.bar.update(1)
+
+    def cancel(self) -> None:
+        """Queued notebooks of this set never start."""
+        for future in list(self.futures):
+            future.cancel()
+
+    def _wait(self) -> list[NotebookPage]:
+        """Every notebook's page, or the first failure by notebook order (naming the others that failed)."""
+        from concurrent.futures import CancelledError, wait
+
+        wait(list(self.futures))
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+        results: dict[Path, NotebookPage] = {}
+        errors: dict[Path, BaseException] = {}
+        for future, src in self.futures.items():
+            try:
+                results[src] = future.result()
+            except CancelledError:
+                continue
+            except Exception as exc:
+                errors[src] = exc
+        if errors:
+            first_src = min(errors)
+            first = errors[first_src]
+            others = [p.name for p in sorted(errors) if p != first_src]
+            if isinstance(first, ReportError):
+                if others:
+                    first.args = (f"{first.args[0]} (also failed: {', '.join(others)})",)
+                raise first
+            raise ReportError(
+                f"notebook {first_src.name}: {type(first).__name__}: {first}", notebook=first_src.name
+            ) from first
+        if len(results) != len(self.spec.notebooks):  # cancelled by a failure of the products
+            raise ReportError("the report build was stopped before every notebook ran")
+        return [results[nb] for nb in self.spec.notebooks]
+
+    # -- products of the building process
+
+    def write_products(self) -> None:
+        """Tables, briefs, Word reports and decks (while the kernels run the notebooks). A failure stops the
+        set's queued notebooks and is raised by :meth:`finish`, after a notebook's own failure if any."""
+        spec, build = self.spec, self.build
+        try:
+            self.products["summary"] = _write_summary(build, self.in_scope, self.published, spec.lang,
+                                                      self.warnings, self.illustrative)
+            made: dict[int, Any] = {}
+            self.products["brief"] = _write_brief(
+                build, self.table, self.published, self.province, spec.year_list, spec.lang,
+                spec.brief_fn or _default_brief(), self.warnings, illustrative=self.illustrative, made=made,
+            )
+            self.products["briefs"] = sorted(build.glob("tom_tat_*.md"))
+            # the index's briefs are the decks' when both are the real brief of the same rows (no year filter)
+            shared = made if spec.brief_fn is None and not spec.year_list else None
+            self.products["meeting"] = _write_meeting_pack(
+                build, self.in_scope, self.published, self.province, spec.lang, self.illustrative,
+                self.built_at, self.warnings, spec.brief_fn is None, briefs=shared,
+            )
+        except BaseException as exc:
+            self.product_error = exc
+            self.cancel()
+
+    # -- end
+
+    def finish(self) -> ReportResult:
+        """Wait for the notebooks, write the index and the bundle, swap the set in; on any failure remove the
+        build folder (the published set stays as it was) and raise."""
+        spec, build = self.spec, self.build
+        try:
+            pages = self._wait()
+            if self.product_error is not None:
+                raise self.product_error
+            summary_path = self.products["summary"]
+            brief_md, brief_html, brief_title = self.products["brief"]
+            briefs, meeting = self.products["briefs"], self.products["meeting"]
+            figures = (
+                sorted(p for p in (build / "figures").rglob("*") if p.is_file())
+                if (build / "figures").is_dir()
+                else []
+            )
+            bundle = bundle_path(build, self.province, _latest_year(self.in_scope, None, None))
+            _write_index(
+                build / "html" / "index.html",
+                {**self.context, "up_href": spec.up_href},
+                pages,
+                brief_html,
+                brief_title,
+                summary_path,
+                brief_md,
+                figures,
+                build,
+                briefs=briefs,
+                reports=meeting["reports"],
+                decks=meeting["decks"],
+            )
+            write_bundle(build, bundle)
+            info = {
+                "key": self.key,
+                "version": __version__,
+                "built_at": self.built_at,
+                "lang": spec.lang,
+                "params": spec.params,
+                "illustrative": self.illustrative_param,
+                "raw_files": [f.__dict__ for f in self.provenance],
+                "pages": [
+                    {
+                        "name": p.name,
+                        "title": p.title,
+                        "summary": p.summary,
+                        "html": p.html.relative_to(build).as_posix(),
+                        "illustrative": p.illustrative,
+                    }
+                    for p in pages
+                ],
+                "brief_md": brief_md.relative_to(build).as_posix() if brief_md else None,
+                "summary_xlsx": summary_path.relative_to(build).as_posix() if summary_path else None,
+                "figures": [p.relative_to(build).as_posix() for p in figures],
+                "warnings": self.warnings,
+                "briefs": [p.relative_to(build).as_posix() for p in briefs],
+                "reports": [p.relative_to(build).as_posix() for p in meeting["reports"]],
+                "decks": [p.relative_to(build).as_posix() for p in meeting["decks"]],
+                "bundle": bundle.relative_to(build).as_posix() if bundle.is_file() else None,
+            }
+            atomic_write_text(build / BUILD_FILE, json.dumps(info, ensure_ascii=False, indent=1))
+            kept = publish_build(build, spec.target, spec.lang)
+        except BaseException:
+            self.abort()
+            raise
+        if kept is not None:
+            self.warnings.append(
+                f"the folder {spec.target} was not made by a report build; its old content is in {kept}"
+            )
+        for message in self.warnings:
+            print(f"warning: {message}", file=sys.stderr)
+        return _result_from_info(spec.target, info, time.perf_counter() - self.started, skipped=False)
+
+    def abort(self) -> None:
+        """Stop queued notebooks, let running ones end (they write into the build folder), remove it."""
+        from concurrent.futures import wait
+
+        self.cancel()
+        wait(list(self.futures))
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+        shutil.rmtree(self.build, ignore_errors=True)
 
 
 def province_folder(province: str) -> str:
@@ -1107,6 +1327,34 @@ def province_folder(province: str) -> str:
     from .text import fold
 
     return re.sub(r"[^a-z0-9]+", "_", fold(province)).strip("_") or "tinh"
+
+
+def _rows_digest(table: pd.DataFrame) -> str:
+    """A digest of a province's rows (values and column names): its set is rebuilt when they change, whatever
+    changed them (a file, an override, the ingest itself)."""
+    if table is None or table.empty:
+        return "empty"
+    digest = hashlib.sha256(json.dumps([str(c) for c in table.columns]).encode())
+    digest.update(pd.util.hash_pandas_object(table.astype(str), index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def province_inputs(raw_files: Sequence[RawFile], table: pd.DataFrame, province: str) -> list[RawFile]:
+    """The raw files one province's set depends on: every file except those whose rows all belong to other
+    provinces (so also the published figures, overrides and files without rows, which every set shows).
+
+    Why: a province's key, pages and footer name its own inputs; an edit to another province's workbook
+    must not rebuild it.
+    """
+    from .notebook import files_elsewhere
+
+    # the ingest labels a file relative to the raw folder's parent ('raw/quang_ninh/a.xlsx') unless the folder
+    # is the configured one; a raw file is its label or a tail of it
+    tails: set[str] = set()
+    for label in files_elsewhere(table, province):
+        parts = label.split("/")
+        tails.update("/".join(parts[i:]) for i in range(len(parts)))
+    return [f for f in raw_files if f.path not in tails]
 
 
 def build_reports_by_province(
@@ -1119,17 +1367,27 @@ def build_reports_by_province(
     *,
     processed_dir: str | os.PathLike[str] | None = None,
     ingest_fn: Callable[..., Any] | None = None,
-    **options: Any,
+    notebooks_dir: str | os.PathLike[str] | None = None,
+    base_year: int | None = None,
+    illustrative: bool | None = None,
+    brief_fn: Callable[..., Any] | None = None,
+    published_fn: Callable[[], pd.DataFrame | None] | None = None,
+    cell_timeout: float | None = 1800,
+    force: bool = False,
+    kernels: KernelPool | None = None,
 ) -> list[ReportResult]:
     """One report set per province in the data, in ``out_dir/<province folder>/``, and a landing page
     ``out_dir/index.html`` (English: ``out_dir/index_en.html``) that links them.
 
     Why: a ministry or multi-province analyst's data hold many provinces, while every page set (brief,
-    published-figure check, districts) is about one. Each set is built, skipped when up to date, and swapped
-    in exactly as ``build_reports`` does; the ingest runs once (the others are answered by its cache).
+    published-figure check, districts) is about one. The ingest runs once; each set has its own build key
+    (its own raw files, its rows, the notebooks, parameters and code), so an unchanged province is not
+    rebuilt; the others are built on ``jobs`` kernels kept for the whole run — a province's notebooks are
+    queued before the previous set is finished — and each is swapped in whole, as ``build_reports`` does.
     """
     from . import metrics
 
+    started = time.perf_counter()
     if lang not in LANGS:
         raise ReportError(f"lang must be one of {LANGS}, got {lang!r}")
     labels = LABELS[lang]
@@ -1141,31 +1399,92 @@ def build_reports_by_province(
     ingest = ingest_fn or _default_ingest()
     ingest_result = ingest([raw], out_dir=processed)
     table = getattr(ingest_result, "table", None)
-    provinces = metrics.provinces_in(table if table is not None else pd.DataFrame())
+    if table is None:
+        table = pd.DataFrame()
+    provinces = metrics.provinces_in(table)
     if not provinces:
         raise ReportError(f"no records in {raw}: nothing to report on")
     folders = {p: province_folder(p) for p in provinces}
     if len(set(folders.values())) != len(folders):
         raise ReportError(f"two provinces share a folder name: {sorted(folders.items(), key=lambda x: x[1])}")
+    raw_files = scan_raw_files(raw)
+    up_href = "../../" + ("index.html" if lang == "vi" else "../index_en.html")
     results: dict[str, ReportResult] = {}
     failed: dict[str, str] = {}
+    todo: list[tuple[str, _SetSpec, list[RawFile], str]] = []
     for province in provinces:
         try:
-            results[province] = build_reports(
-                raw_dir=raw, out_dir=out / folders[province], lang=lang, province=province, years=years, jobs=jobs,
-                progress=progress, processed_dir=processed, ingest_fn=ingest,
-                up_href="../../" + ("index.html" if lang == "vi" else "../index_en.html"), **options,
-            )
-        except ReportError as exc:  # one province's failure does not stop the others
+            spec = _set_spec(raw, out / folders[province], lang, province, years, jobs, notebooks_dir, False,
+                             processed, base_year, illustrative, brief_fn, published_fn, cell_timeout, up_href)
+            inputs = province_inputs(raw_files, table, province)
+            key = spec.key(inputs, _rows_digest(_in_scope(table, province, spec.year_list)))
+            info = None if force else _up_to_date(spec.target, key)
+        except ReportError as exc:
             failed[province] = str(exc)
-    if results:
-        _write_province_index(out, lang, labels, list(results), folders, list(results.values()), raw,
+            continue
+        if info is not None:
+            results[province] = _result_from_info(spec.target, info, 0.0)
+        else:
+            todo.append((province, spec, inputs, key))
+    if todo:
+        own_pool = kernels is None
+        pool = KernelPool(jobs, kernel_name()) if kernels is None else kernels
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(todo), desc=labels["progress_provinces"], unit="", file=sys.stderr)
+        running: list[tuple[str, _SetBuild]] = []  # started, not yet finished (at most two)
+        try:
+            for province, spec, inputs, key in todo:
+                current: _SetBuild | None = None
+                try:
+                    current = _SetBuild(spec, ingest_result, inputs, key, time.perf_counter())
+                    running.append((province, current))
+                    current.start(pool)
+                    current.write_products()
+                except ReportError as exc:
+                    failed[province] = str(exc)
+                    if current is not None:
+                        running.pop()
+                        current.abort()
+                while len(running) > 1:  # the previous set's notebooks were queued first: mostly done by now
+                    _finish_province(running.pop(0), results, failed, bar)
+            while running:
+                _finish_province(running.pop(0), results, failed, bar)
+        finally:
+            for _, left in running:  # interrupted: nothing half-built stays
+                left.abort()
+            if bar is not None:
+                bar.close()
+            if own_pool:
+                pool.close()
+    built = [p for p in provinces if p in results]
+    if built:
+        _write_province_index(out, lang, labels, built, folders, [results[p] for p in built], raw,
                               ingest_result, table)
     if failed:
         lines = "; ".join(f"{p}: {m}" for p, m in failed.items())
         raise ReportError(f"{len(failed)} of {len(provinces)} province report sets failed (the others are built): "
                           f"{lines}")
-    return list(results.values())
+    skipped = len(provinces) - len(todo)
+    if skipped and progress:
+        print(f"{labels['up_to_date']}: {skipped}/{len(provinces)} ({time.perf_counter() - started:.1f} s)",
+              file=sys.stderr)
+    return [results[p] for p in built]
+
+
+def _finish_province(
+    item: tuple[str, _SetBuild], results: dict[str, ReportResult], failed: dict[str, str], bar: Any
+) -> None:
+    province, one = item
+    try:
+        results[province] = one.finish()
+    except ReportError as exc:  # one province's failure does not stop the others
+        failed[province] = str(exc)
+    if bar is not None:
+        bar.set_postfix_str(province, refresh=False)
+        bar.update(1)
 
 
 def _write_province_index(
@@ -1206,90 +1525,6 @@ def _write_province_index(
           "brief_heading": "", "reports": reports, "downloads": [],
           "labels": {**context["labels"], "reports": labels["provinces_heading"]}}
     _render_index(out / ("index.html" if lang == "vi" else "index_en.html"), kc)
-
-
-def _run_notebooks(
-    notebooks: Sequence[Path],
-    build: Path,
-    params: Mapping[str, Any],
-    raw: Path,
-    processed: Path,
-    nb_dir: Path,
-    context: Mapping[str, Any],
-    jobs: int,
-    progress: bool,
-    timeout: float | None,
-    labels: Mapping[str, str],
-) -> list[NotebookPage]:
-    """Execute and export the notebooks, ``jobs`` at a time; on a failure stop starting new ones and raise."""
-    from tqdm import tqdm
-
-    (build / "notebooks").mkdir()
-    (build / "html").mkdir()
-    env = {
-        "KHUYENCONG_REPORTS_DIR": str(build),
-        "KHUYENCONG_RAW_DIR": str(raw),
-        "KHUYENCONG_PROCESSED_DIR": str(processed),
-        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-    }
-    kernel_name()  # resolve (and if needed install) once, before threads race for it
-
-    def one(src: Path) -> NotebookPage:
-        t0 = time.perf_counter()
-        executed = execute_notebook(src, build / "notebooks" / src.name, params, env, nb_dir, timeout)
-        page = export_notebook_html(executed, build / "html" / f"{src.stem}.html", context, nb_dir)
-        return NotebookPage(
-            page.name, page.title, page.summary, page.html, page.illustrative, time.perf_counter() - t0
-        )
-
-    results: dict[Path, NotebookPage] = {}
-    errors: dict[Path, Exception] = {}
-    bar = tqdm(
-        total=len(notebooks), desc=labels["progress"], unit="nb", file=sys.stderr, disable=not progress
-    )
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
-            futures: dict[Future[NotebookPage], Path] = {pool.submit(one, nb): nb for nb in notebooks}
-            try:
-                for future in _as_completed(futures):
-                    src = futures[future]
-                    try:
-                        results[src] = future.result()
-                    except Exception as exc:
-                        errors[src] = exc
-                        for other in futures:
-                            other.cancel()  # running notebooks finish; queued ones never start
-                    bar.set_postfix_str(src.stem, refresh=False)
-                    bar.update(1)
-            except BaseException:  # Ctrl-C: start nothing new, let the running kernels end
-                for other in futures:
-                    other.cancel()
-                raise
-    finally:
-        bar.close()
-    if errors:
-        first_src = min(errors)
-        first = errors[first_src]
-        others = [p.name for p in sorted(errors) if p != first_src]
-        if isinstance(first, ReportError):
-            if others:
-                first.args = (f"{first.args[0]} (also failed: {', '.join(others)})",)
-            raise first
-        raise ReportError(
-            f"notebook {first_src.name}: {type(first).__name__}: {first}", notebook=first_src.name
-        ) from first
-    return [results[nb] for nb in notebooks]
-
-
-def _as_completed(futures: Mapping[Future[Any], Path]) -> Iterable[Future[Any]]:
-    from concurrent.futures import CancelledError, as_completed
-
-    for future in as_completed(futures):
-        try:
-            future.exception()
-        except CancelledError:
-            continue
-        yield future
 
 
 def _only_province(table: pd.DataFrame) -> str | None:
@@ -1367,10 +1602,12 @@ def _write_brief(
     warnings: list[str],
     *,
     illustrative: bool = False,
+    made: dict[int, Any] | None = None,
 ) -> tuple[Path | None, str, str]:
     """The meeting briefs: ``tom_tat_<year>.md`` (plain text for tools) for every year with results and the
     reference meeting's year, with the sample-data mark on sample data; the latest year's brief as sanitised
-    HTML and heading for the index. Returns (latest brief's path, its HTML, its heading)."""
+    HTML and heading for the index. Returns (latest brief's path, its HTML, its heading); ``made`` collects
+    the brief of each year (the decks reuse them)."""
     labels = LABELS[lang]
     year = _latest_year(table, province, years)
     if brief_fn is None:
@@ -1392,6 +1629,8 @@ def _write_brief(
             written = brief_fn(table, published, province, one, lang)
         except Exception as exc:
             raise ReportError(f"meeting brief for {province} {one} failed: {type(exc).__name__}: {exc}") from exc
+        if made is not None:
+            made[one] = written
         text = written.to_text().rstrip() + "\n"
         target = build / f"tom_tat_{one}.md"
         atomic_write_text(target, _marked_text(text, lang) if illustrative else text)
@@ -1417,12 +1656,14 @@ def _write_meeting_pack(
     built_at: str,
     warnings: list[str],
     enabled: bool = True,
+    briefs: Mapping[int, Any] | None = None,
 ) -> dict[str, list[Path]]:
     """The Word report ``bao_cao_<year>.docx`` and the deck ``slides/hop_tong_ket_<year>.pptx`` of every year
     with results (and the reference meeting's year), from the rows in scope.
 
     ``enabled`` is False when the caller injected its own brief (tests with fake data): the pack is written
-    from the real brief and metrics only.
+    from the real brief and metrics only. ``briefs`` are the index's briefs by year when they are the decks'
+    too (the real brief on the same rows): each is then computed once.
     """
     from .brief import REFERENCE_YEAR
     from .docx_report import build_report, report_path
@@ -1439,7 +1680,8 @@ def _write_meeting_pack(
                                                illustrative=illustrative, built_at=built_at,
                                                figure_cache=figures))
             out["decks"].append(build_deck(table, published, province, year, deck_path(build, year), lang,
-                                           illustrative=illustrative, built_at=built_at))
+                                           illustrative=illustrative, built_at=built_at,
+                                           brief=(briefs or {}).get(year)))
         except Exception as exc:
             raise ReportError(f"meeting pack for {province} {year} failed: {type(exc).__name__}: {exc}") from exc
     return out

@@ -261,12 +261,14 @@ def build_deck(
     illustrative: bool = False,
     built_at: str = "",
     issuer: str | None = None,
+    brief: Any = None,
 ) -> Path:
     """Write the deck of ``year``'s review meeting for ``province`` (16:9) and return its path.
 
     Slides: title (province, year, meeting), key figures, one native chart per main chart, the plan by
     programme as a table, the programme-mix chart as a picture, sources. Speaker notes: what each slide
-    shows, its sources and how the figures were built.
+    shows, its sources and how the figures were built. ``brief`` is ``meeting_brief`` of the same rows when
+    the caller already has it (a report build computes it once for the index and the deck).
     """
     from pptx import Presentation
     from pptx.util import Emu
@@ -274,7 +276,8 @@ def build_deck(
     from .brief import meeting_brief
 
     part = metrics.for_province(table, province)
-    brief = meeting_brief(part, published, province, year, lang)
+    if brief is None:
+        brief = meeting_brief(part, published, province, year, lang)
     sources = brief.sources
     provenance = _provenance(part, built_at, lang)
     notes = [_label("brief.sources", lang, sources="; ".join(sources)) if sources else "", provenance]
