@@ -100,6 +100,7 @@ def _not_selected(sheet: Any) -> Any:
 
 
 _NOT_SELECTED = message("warn.not_selected")
+OVERRIDE_SKIPPED_VI = "bỏ qua theo khuyencong.yaml"  # the file's message (Vietnamese, as every file message)
 
 
 def _one_sheet(sheet: Any, layout: Any, base_ctx: Any, around: list[tuple[str, str]], options: IngestOptions,
@@ -131,7 +132,7 @@ def process_file(path: Path, label: str, options: IngestOptions, overrides: File
                           lines=[refusal_line(label, exc)],
                           code=exc.code, detail=exc.detail, seconds=time.perf_counter() - started)
     if overrides.skip:
-        return FileResult(label, "ok", "bỏ qua theo khuyencong.yaml (skipped by override)", empty, [], [], [],
+        return FileResult(label, "ok", OVERRIDE_SKIPPED_VI, empty, [], [], [],
                           warnings=[OVERRIDE_SKIPPED], seconds=time.perf_counter() - started)
     only_sheet = overrides.sheet
     base_ctx = _base_context(label, options, overrides)
