@@ -148,7 +148,7 @@ def test_report_build(tmp_path: Path) -> None:
 
     second, seconds = _report(out, processed)
     assert seconds < RERUN_SECONDS, f"up-to-date rerun took {seconds:.1f} s"
-    assert "up to date" in second.stderr
+    assert "đã cập nhật, không cần lập lại" in second.stderr
     assert _hashes(config.RAW_DIR) == raw_before
 
 

@@ -471,7 +471,7 @@ def test_rerun_with_nothing_changed_is_skipped(
     result = build_reports(**built.kwargs)
     elapsed = time.perf_counter() - started
     assert result.skipped and elapsed < 2.0
-    assert "up to date" in capsys.readouterr().err
+    assert "đã cập nhật, không cần lập lại" in capsys.readouterr().err  # Vietnamese by default
     assert len(built.calls["ingest"]) == n_ingest  # nothing re-run, not even the ingest
     assert index.stat().st_mtime_ns == before
     assert [p.name for p in result.pages] == ["01_tong_quan", "02_phuong_phap"]

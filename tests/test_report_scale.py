@@ -259,14 +259,13 @@ def test_no_province_set_holds_another_provinces_data(tmp_path: Path) -> None:
     chosen = ("Cao Bằng", "Cà Mau")
     specs = [s for s in corpus.plan_corpus(68, 6_800, 1) if s.province in chosen]
     raw = tmp_path / "raw"
-    for spec in specs:
-        corpus.generate_one((spec, str(raw)))
+    written = [corpus.generate_one((spec, str(raw))) for spec in specs]
     with KernelPool(2, kernel_name()) as pool:
         results = build_reports_by_province(raw, tmp_path / "out", processed_dir=tmp_path / "processed",
                                             progress=False, kernels=pool)
         assert sum(k.starts for k in pool.kernels) <= 2 and sum(k.runs for k in pool.kernels) == 16
     assert sorted(r.out_dir.name for r in results) == sorted(province_folder(p) for p in chosen)
-    marks = {p: (p, *{Path(s.relpath).name for s in specs if s.province == p}) for p in chosen}
+    marks = {p: (p, *{Path(w["path"]).name for w in written if w["province"] == p}) for p in chosen}
     for result in results:
         mine = next(p for p in chosen if province_folder(p) == result.out_dir.name)
         other = next(p for p in chosen if p != mine)
