@@ -119,6 +119,39 @@ def naive_child(processed: Path, notebooks: Path, out: Path, provinces: list[str
     return {"finished": finished}
 
 
+# ---------------------------------------------------------------- child: the report, CPU split
+
+
+def report_child(argv: list[str], floor: bool) -> dict[str, Any]:
+    """``python -m analysis report …`` in this process; the CPU of this process and of its kernels apart.
+
+    ``floor``: the same build with the building process's products (Excel tables, briefs, Word reports,
+    decks) stubbed out — the notebooks, pages, figures, indexes and bundles only, i.e. what (n) makes. A
+    diagnostic: its pages lack the briefs and downloads, and it is never a report to keep.
+    """
+    from analysis import cli, report
+
+    if floor:
+        report._write_summary = lambda *a, **k: None
+        report._write_brief = lambda *a, **k: (None, "", "")
+        report._write_meeting_pack = lambda *a, **k: {"reports": [], "decks": []}
+    code = cli.main(argv)
+    if code != 0:
+        raise SystemExit(code)
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"main_cpu": me.ru_utime + me.ru_stime, "kernel_cpu": kids.ru_utime + kids.ru_stime}
+
+
+def cell_seconds(out: Path) -> float:
+    """The time the kernels spent in the notebooks' cells (papermill's per-cell durations), all provinces."""
+    total = 0.0
+    for path in out.glob("**/notebooks/*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        total += sum(float((c.get("metadata", {}).get("papermill") or {}).get("duration") or 0)
+                     for c in nb["cells"])
+    return total
+
+
 # ---------------------------------------------------------------- measuring
 
 
@@ -147,9 +180,13 @@ def run(label: str, cmd: list[str], env: dict[str, str], log: Path) -> dict[str,
     return info
 
 
-def report_cmd(raw: Path, out: Path, jobs: int, all_provinces: bool = True) -> list[str]:
-    cmd = [sys.executable, "-m", "analysis", "report", "--raw", str(raw), "--out", str(out), "--jobs", str(jobs)]
-    return [*cmd, "--all-provinces"] if all_provinces else cmd
+def report_cmd(raw: Path, out: Path, jobs: int, all_provinces: bool = True, floor: bool = False) -> list[str]:
+    """``python -m analysis report …`` (run through this script, to split the CPU of process and kernels)."""
+    args = ["report", "--raw", str(raw), "--out", str(out), "--jobs", str(jobs)]
+    if all_provinces:
+        args.append("--all-provinces")
+    payload = json.dumps({"argv": args, "floor": floor})
+    return [sys.executable, str(Path(__file__).resolve()), "--_child", "report", "--_args", payload]
 
 
 def env_for(processed: Path, src: Path | None = None, notebooks: Path | None = None) -> dict[str, str]:
@@ -186,11 +223,12 @@ def _outputs(path: Path) -> list[str]:
             for c in nb["cells"] if c["cell_type"] == "code"]
 
 
-def compare_builds(naive: Path, report: Path) -> list[str]:
-    """Every executed notebook's outputs and every figure of (n) must equal (r)'s, province by province."""
+def compare_builds(naive: Path, report: Path, single: bool = False) -> list[str]:
+    """Every executed notebook's outputs and every figure of (n) must equal (r)'s, province by province
+    (``single``: (r) is one set, not a folder per province)."""
     problems = []
     for folder in sorted(p for p in naive.iterdir() if p.is_dir()):
-        mine = report / folder.name
+        mine = report if single else report / folder.name
         if not mine.is_dir():
             problems.append(f"{folder.name}: no report set")
             continue
@@ -236,6 +274,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--baseline-src", type=Path,
                         help="another checkout (src/, notebooks/): also time its (s0) and (r0)")
     parser.add_argument("--skip-naive", action="store_true", help="leave out (n) and (sn) (no ratio, no check)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also (rf): (r) without the Excel tables, briefs, Word reports and decks — the part "
+                             "of (r) that (n) also makes")
     parser.add_argument("--json", type=Path, help="write the figures here (default benchmarks/out/report/*.json)")
     parser.add_argument("--_child", help=argparse.SUPPRESS)
     parser.add_argument("--_args", help=argparse.SUPPRESS)
@@ -244,6 +285,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         a = json.loads(args._args)
         info = naive_child(Path(a["processed"]), Path(a["notebooks"]), Path(a["out"]), a["provinces"])
         print(json.dumps(info))
+        return 0
+    if args._child == "report":
+        a = json.loads(args._args)
+        print(json.dumps(report_child(a["argv"], a["floor"])))
         return 0
 
     sys.path.insert(0, str(HERE))
@@ -284,6 +329,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs["n"]["marginal"] = marginal(runs["n"]["finished"])
     runs["r"] = run("r", report_cmd(raw, work / "report", args.jobs), env, logs / "r.log")
     runs["r"]["marginal"] = marginal(finished_times(work / "report"))
+    runs["r"]["cell_seconds"] = cell_seconds(work / "report")
+    if args.floor:
+        runs["rf"] = run("rf", report_cmd(raw, work / "report_floor", args.jobs, floor=True), env, logs / "rf.log")
+        runs["rf"]["marginal"] = marginal(finished_times(work / "report_floor"))
     runs["d"] = run("d", report_cmd(raw, work / "report", args.jobs), env, logs / "d.log")
     edited = edit_one(raw)
     before = {p.parent.name: p.stat().st_mtime_ns for p in (work / "report").glob("*/.build.json")}
@@ -316,7 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs["r0"]["marginal"] = marginal(finished_times(work / "report0"))
     if not args.skip_naive:
         problems += compare_builds(work / "naive", work / "report")
-        problems += compare_builds(work / "single_naive", work / "single")
+        problems += compare_builds(work / "single_naive", work / "single", single=True)
     figures["runs"] = runs
     figures["problems"] = problems
     figures["machine"]["load_after"] = os.getloadavg()[0]
@@ -329,15 +378,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{n_prov} provinces, jobs {args.jobs}, {figures['machine']['cpu']}, load {figures['machine']['load_before']:.1f}"
           f" → {figures['machine']['load_after']:.1f}")
     for key, what in (("n", "naive papermill + nbconvert"), ("r", "report --all-provinces"),
+                      ("rf", "report, notebooks and pages only"),
                       ("r0", "report --all-provinces, baseline"), ("d", "re-run, unchanged"),
                       ("e", "re-run, one workbook re-saved"), ("s", "report, bundled data"),
                       ("sn", "naive, bundled data"), ("s0", "report, bundled data, baseline")):
         if key in runs:
             one = runs[key]
-            per = f"{one['seconds'] / n_prov:6.2f} s/province" if key in ("n", "r", "r0") else ""
+            per = f"{one['seconds'] / n_prov:6.2f} s/province" if key in ("n", "r", "rf", "r0") else ""
             extra = f", marginal {one['marginal']:.2f} s/province" if one.get("marginal") else ""
             print(f"  ({key:>2}) {what:38s} {one['seconds']:8.1f} s  CPU {one['cpu_seconds']:8.1f} s  {per}{extra}")
-    for name, value, target in (("r/n", ratio("r", "n"), TARGET_RN), ("s/sn", ratio("s", "sn"), None),
+    for name, value, target in (("r/n", ratio("r", "n"), TARGET_RN), ("rf/n", ratio("rf", "n"), None),
+                                ("s/sn", ratio("s", "sn"), None),
                                 ("s/s0", ratio("s", "s0"), 1.0), ("r/r0", ratio("r", "r0"), None),
                                 ("d/r", ratio("d", "r"), None), ("e/r", ratio("e", "r"), None)):
         if value is not None:
@@ -347,6 +398,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "n" in runs and "r" in runs and runs["n"].get("marginal") and runs["r"].get("marginal"):
         figures["marginal_ratio"] = runs["r"]["marginal"] / runs["n"]["marginal"]
         print(f"  marginal r/n {figures['marginal_ratio']:.3f}")
+    r = runs["r"]
+    print(f"  (r) CPU: building process {r['main_cpu']:.1f} s, kernels {r['kernel_cpu']:.1f} s; "
+          f"time in the notebooks' cells {r['cell_seconds']:.1f} s")
+    if "n" in runs:
+        floor = r["cell_seconds"] / args.jobs / runs["n"]["seconds"]
+        figures["cells_floor_ratio"] = floor
+        print(f"  floor: the cells alone, spread perfectly over {args.jobs} kernels, are {floor:.3f} × (n)")
     dest = args.json or OUT_ROOT / f"bench_report_p{args.provinces}.json"
     dest.write_text(json.dumps(figures, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     print(f"figures → {dest}")
