@@ -9,8 +9,11 @@ Measured in one run, each in a fresh subprocess (imports included), on the same 
 
   (n)  naive       for each province and notebook: papermill.execute_notebook (a new kernel) then nbconvert's
                    HTMLExporter, figures into the province's folder — HTML pages and figures only
-  (r)  report      python -m analysis report --all-provinces --jobs 2 into a fresh folder: HTML pages,
+  (r)  report      python -m analysis report --all-provinces --jobs 2 (its CLI, run by this script so the
+                   CPU of the process and of its kernels is known) into a fresh folder: HTML pages,
                    figures, Excel tables, briefs, Word reports, decks, bundles, indexes
+  (rf) floor       with --floor: (r) without its Excel tables, briefs, Word reports and decks (stubbed out) —
+                   only what (n) also makes; a diagnostic of where the rest of (r)'s time goes
   (d)  unchanged   (r) again on the same inputs: every province up to date
   (e)  one edit    one province's workbook re-saved (new bytes, same cells): only that province is rebuilt
   (s)  single      python -m analysis report on the bundled data (what ``make report`` runs), against
@@ -157,14 +160,26 @@ def cell_seconds(out: Path) -> float:
 
 def run(label: str, cmd: list[str], env: dict[str, str], log: Path) -> dict[str, Any]:
     """Run one measurement in a fresh process; wall seconds and CPU seconds of its whole process tree."""
-    from bench_ingest import _busy_cpu_seconds
+    from bench_ingest import _busy_cpu_seconds, _tree_rss
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy_before = _busy_cpu_seconds()
     load = os.getloadavg()[0]
     started = time.perf_counter()
+    peak = 0
     with log.open("w", encoding="utf-8") as handle:
-        done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=handle, text=True)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=handle, text=True)
+        try:  # the memory of the whole tree (the build and its kernels), sampled
+            import psutil
+
+            handle_ = psutil.Process(proc.pid)
+            while proc.poll() is None:
+                peak = max(peak, _tree_rss(handle_)[0])
+                time.sleep(0.2)
+        except ImportError:
+            pass
+        stdout, _ = proc.communicate()
+    done = subprocess.CompletedProcess(cmd, proc.returncode, stdout, None)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -173,10 +188,12 @@ def run(label: str, cmd: list[str], env: dict[str, str], log: Path) -> dict[str,
         raise SystemExit(f"({label}) failed with exit {done.returncode}; see {log}:\n"
                          + log.read_text(encoding="utf-8")[-3000:])
     info: dict[str, Any] = {"label": label, "seconds": wall, "cpu_seconds": cpu, "load_before": load,
+                            "peak_tree_rss": peak,
                             "other_cpu_seconds": max(0.0, busy - cpu) if busy_before >= 0 else None}
     if done.stdout.strip():
         info.update(json.loads(done.stdout.strip().splitlines()[-1]))
-    print(f"  ({label}) {wall:7.1f} s   CPU {cpu:7.1f} s   load {load:.1f}", flush=True)
+    print(f"  ({label}) {wall:7.1f} s   CPU {cpu:7.1f} s   peak {peak / 2**20:6.0f} MiB   load {load:.1f}",
+          flush=True)
     return info
 
 
@@ -386,7 +403,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             one = runs[key]
             per = f"{one['seconds'] / n_prov:6.2f} s/province" if key in ("n", "r", "rf", "r0") else ""
             extra = f", marginal {one['marginal']:.2f} s/province" if one.get("marginal") else ""
-            print(f"  ({key:>2}) {what:38s} {one['seconds']:8.1f} s  CPU {one['cpu_seconds']:8.1f} s  {per}{extra}")
+            print(f"  ({key:>2}) {what:38s} {one['seconds']:8.1f} s  CPU {one['cpu_seconds']:8.1f} s  "
+                  f"{one['peak_tree_rss'] / 2**20:5.0f} MiB  {per}{extra}")
     for name, value, target in (("r/n", ratio("r", "n"), TARGET_RN), ("rf/n", ratio("rf", "n"), None),
                                 ("s/sn", ratio("s", "sn"), None),
                                 ("s/s0", ratio("s", "s0"), 1.0), ("r/r0", ratio("r", "r0"), None),
