@@ -10,7 +10,7 @@ STAMP_DEV := $(VENV)/.installed-dev
 JOBS   ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help report report-provinces ingest test test-robust lint kernel lab notebooks-clean samples bench clean
+.PHONY: help report report-provinces ingest test test-robust lint kernel lab notebooks-clean samples bench bench-report clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ samples: $(STAMP_DEV) ## Regenerate the illustrative sample workbooks in data/ra
 
 bench: $(STAMP_DEV) ## Benchmark ingest against plain pandas reads on a national corpus of the layout zoo (xlsx, xls, ods, csv)
 	$(PY) benchmarks/bench_ingest.py
+
+bench-report: $(STAMP_DEV) ## Benchmark report --all-provinces against the naive papermill loop on 34 generated provinces
+	$(PY) benchmarks/bench_report.py
 
 clean: ## Remove generated outputs (data/processed, reports); raw data is never touched
 	rm -rf data/processed/* data/processed/.cache reports/*

@@ -9,8 +9,11 @@ Measured in one run, each in a fresh subprocess (imports included), on the same 
 
   (n)  naive       for each province and notebook: papermill.execute_notebook (a new kernel) then nbconvert's
                    HTMLExporter, figures into the province's folder — HTML pages and figures only
-  (r)  report      python -m analysis report --all-provinces --jobs 2 into a fresh folder: HTML pages,
+  (r)  report      python -m analysis report --all-provinces --jobs 2 (its CLI, run by this script so the
+                   CPU of the process and of its kernels is known) into a fresh folder: HTML pages,
                    figures, Excel tables, briefs, Word reports, decks, bundles, indexes
+  (rf) floor       with --floor: (r) without its Excel tables, briefs, Word reports and decks (stubbed out) —
+                   only what (n) also makes; a diagnostic of where the rest of (r)'s time goes
   (d)  unchanged   (r) again on the same inputs: every province up to date
   (e)  one edit    one province's workbook re-saved (new bytes, same cells): only that province is rebuilt
   (s)  single      python -m analysis report on the bundled data (what ``make report`` runs), against
@@ -119,19 +122,64 @@ def naive_child(processed: Path, notebooks: Path, out: Path, provinces: list[str
     return {"finished": finished}
 
 
+# ---------------------------------------------------------------- child: the report, CPU split
+
+
+def report_child(argv: list[str], floor: bool) -> dict[str, Any]:
+    """``python -m analysis report …`` in this process; the CPU of this process and of its kernels apart.
+
+    ``floor``: the same build with the building process's products (Excel tables, briefs, Word reports,
+    decks) stubbed out — the notebooks, pages, figures, indexes and bundles only, i.e. what (n) makes. A
+    diagnostic: its pages lack the briefs and downloads, and it is never a report to keep.
+    """
+    from analysis import cli, report
+
+    if floor:
+        report._write_summary = lambda *a, **k: None
+        report._write_brief = lambda *a, **k: (None, "", "")
+        report._write_meeting_pack = lambda *a, **k: {"reports": [], "decks": []}
+    code = cli.main(argv)
+    if code != 0:
+        raise SystemExit(code)
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"main_cpu": me.ru_utime + me.ru_stime, "kernel_cpu": kids.ru_utime + kids.ru_stime}
+
+
+def cell_seconds(out: Path) -> float:
+    """The time the kernels spent in the notebooks' cells (papermill's per-cell durations), all provinces."""
+    total = 0.0
+    for path in out.glob("**/notebooks/*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        total += sum(float((c.get("metadata", {}).get("papermill") or {}).get("duration") or 0)
+                     for c in nb["cells"])
+    return total
+
+
 # ---------------------------------------------------------------- measuring
 
 
 def run(label: str, cmd: list[str], env: dict[str, str], log: Path) -> dict[str, Any]:
     """Run one measurement in a fresh process; wall seconds and CPU seconds of its whole process tree."""
-    from bench_ingest import _busy_cpu_seconds
+    from bench_ingest import _busy_cpu_seconds, _tree_rss
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy_before = _busy_cpu_seconds()
     load = os.getloadavg()[0]
     started = time.perf_counter()
+    peak = 0
     with log.open("w", encoding="utf-8") as handle:
-        done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=handle, text=True)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=handle, text=True)
+        try:  # the memory of the whole tree (the build and its kernels), sampled
+            import psutil
+
+            handle_ = psutil.Process(proc.pid)
+            while proc.poll() is None:
+                peak = max(peak, _tree_rss(handle_)[0])
+                time.sleep(0.2)
+        except ImportError:
+            pass
+        stdout, _ = proc.communicate()
+    done = subprocess.CompletedProcess(cmd, proc.returncode, stdout, None)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -140,16 +188,22 @@ def run(label: str, cmd: list[str], env: dict[str, str], log: Path) -> dict[str,
         raise SystemExit(f"({label}) failed with exit {done.returncode}; see {log}:\n"
                          + log.read_text(encoding="utf-8")[-3000:])
     info: dict[str, Any] = {"label": label, "seconds": wall, "cpu_seconds": cpu, "load_before": load,
+                            "peak_tree_rss": peak,
                             "other_cpu_seconds": max(0.0, busy - cpu) if busy_before >= 0 else None}
     if done.stdout.strip():
         info.update(json.loads(done.stdout.strip().splitlines()[-1]))
-    print(f"  ({label}) {wall:7.1f} s   CPU {cpu:7.1f} s   load {load:.1f}", flush=True)
+    print(f"  ({label}) {wall:7.1f} s   CPU {cpu:7.1f} s   peak {peak / 2**20:6.0f} MiB   load {load:.1f}",
+          flush=True)
     return info
 
 
-def report_cmd(raw: Path, out: Path, jobs: int, all_provinces: bool = True) -> list[str]:
-    cmd = [sys.executable, "-m", "analysis", "report", "--raw", str(raw), "--out", str(out), "--jobs", str(jobs)]
-    return [*cmd, "--all-provinces"] if all_provinces else cmd
+def report_cmd(raw: Path, out: Path, jobs: int, all_provinces: bool = True, floor: bool = False) -> list[str]:
+    """``python -m analysis report …`` (run through this script, to split the CPU of process and kernels)."""
+    args = ["report", "--raw", str(raw), "--out", str(out), "--jobs", str(jobs)]
+    if all_provinces:
+        args.append("--all-provinces")
+    payload = json.dumps({"argv": args, "floor": floor})
+    return [sys.executable, str(Path(__file__).resolve()), "--_child", "report", "--_args", payload]
 
 
 def env_for(processed: Path, src: Path | None = None, notebooks: Path | None = None) -> dict[str, str]:
@@ -186,11 +240,12 @@ def _outputs(path: Path) -> list[str]:
             for c in nb["cells"] if c["cell_type"] == "code"]
 
 
-def compare_builds(naive: Path, report: Path) -> list[str]:
-    """Every executed notebook's outputs and every figure of (n) must equal (r)'s, province by province."""
+def compare_builds(naive: Path, report: Path, single: bool = False) -> list[str]:
+    """Every executed notebook's outputs and every figure of (n) must equal (r)'s, province by province
+    (``single``: (r) is one set, not a folder per province)."""
     problems = []
     for folder in sorted(p for p in naive.iterdir() if p.is_dir()):
-        mine = report / folder.name
+        mine = report if single else report / folder.name
         if not mine.is_dir():
             problems.append(f"{folder.name}: no report set")
             continue
@@ -236,6 +291,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--baseline-src", type=Path,
                         help="another checkout (src/, notebooks/): also time its (s0) and (r0)")
     parser.add_argument("--skip-naive", action="store_true", help="leave out (n) and (sn) (no ratio, no check)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also (rf): (r) without the Excel tables, briefs, Word reports and decks — the part "
+                             "of (r) that (n) also makes")
     parser.add_argument("--json", type=Path, help="write the figures here (default benchmarks/out/report/*.json)")
     parser.add_argument("--_child", help=argparse.SUPPRESS)
     parser.add_argument("--_args", help=argparse.SUPPRESS)
@@ -244,6 +302,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         a = json.loads(args._args)
         info = naive_child(Path(a["processed"]), Path(a["notebooks"]), Path(a["out"]), a["provinces"])
         print(json.dumps(info))
+        return 0
+    if args._child == "report":
+        a = json.loads(args._args)
+        print(json.dumps(report_child(a["argv"], a["floor"])))
         return 0
 
     sys.path.insert(0, str(HERE))
@@ -284,6 +346,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs["n"]["marginal"] = marginal(runs["n"]["finished"])
     runs["r"] = run("r", report_cmd(raw, work / "report", args.jobs), env, logs / "r.log")
     runs["r"]["marginal"] = marginal(finished_times(work / "report"))
+    runs["r"]["cell_seconds"] = cell_seconds(work / "report")
+    if args.floor:
+        runs["rf"] = run("rf", report_cmd(raw, work / "report_floor", args.jobs, floor=True), env, logs / "rf.log")
+        runs["rf"]["marginal"] = marginal(finished_times(work / "report_floor"))
     runs["d"] = run("d", report_cmd(raw, work / "report", args.jobs), env, logs / "d.log")
     edited = edit_one(raw)
     before = {p.parent.name: p.stat().st_mtime_ns for p in (work / "report").glob("*/.build.json")}
@@ -316,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs["r0"]["marginal"] = marginal(finished_times(work / "report0"))
     if not args.skip_naive:
         problems += compare_builds(work / "naive", work / "report")
-        problems += compare_builds(work / "single_naive", work / "single")
+        problems += compare_builds(work / "single_naive", work / "single", single=True)
     figures["runs"] = runs
     figures["problems"] = problems
     figures["machine"]["load_after"] = os.getloadavg()[0]
@@ -329,15 +395,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{n_prov} provinces, jobs {args.jobs}, {figures['machine']['cpu']}, load {figures['machine']['load_before']:.1f}"
           f" → {figures['machine']['load_after']:.1f}")
     for key, what in (("n", "naive papermill + nbconvert"), ("r", "report --all-provinces"),
+                      ("rf", "report, notebooks and pages only"),
                       ("r0", "report --all-provinces, baseline"), ("d", "re-run, unchanged"),
                       ("e", "re-run, one workbook re-saved"), ("s", "report, bundled data"),
                       ("sn", "naive, bundled data"), ("s0", "report, bundled data, baseline")):
         if key in runs:
             one = runs[key]
-            per = f"{one['seconds'] / n_prov:6.2f} s/province" if key in ("n", "r", "r0") else ""
+            per = f"{one['seconds'] / n_prov:6.2f} s/province" if key in ("n", "r", "rf", "r0") else ""
             extra = f", marginal {one['marginal']:.2f} s/province" if one.get("marginal") else ""
-            print(f"  ({key:>2}) {what:38s} {one['seconds']:8.1f} s  CPU {one['cpu_seconds']:8.1f} s  {per}{extra}")
-    for name, value, target in (("r/n", ratio("r", "n"), TARGET_RN), ("s/sn", ratio("s", "sn"), None),
+            print(f"  ({key:>2}) {what:38s} {one['seconds']:8.1f} s  CPU {one['cpu_seconds']:8.1f} s  "
+                  f"{one['peak_tree_rss'] / 2**20:5.0f} MiB  {per}{extra}")
+    for name, value, target in (("r/n", ratio("r", "n"), TARGET_RN), ("rf/n", ratio("rf", "n"), None),
+                                ("s/sn", ratio("s", "sn"), None),
                                 ("s/s0", ratio("s", "s0"), 1.0), ("r/r0", ratio("r", "r0"), None),
                                 ("d/r", ratio("d", "r"), None), ("e/r", ratio("e", "r"), None)):
         if value is not None:
@@ -347,6 +416,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "n" in runs and "r" in runs and runs["n"].get("marginal") and runs["r"].get("marginal"):
         figures["marginal_ratio"] = runs["r"]["marginal"] / runs["n"]["marginal"]
         print(f"  marginal r/n {figures['marginal_ratio']:.3f}")
+    r = runs["r"]
+    print(f"  (r) CPU: building process {r['main_cpu']:.1f} s, kernels {r['kernel_cpu']:.1f} s; "
+          f"time in the notebooks' cells {r['cell_seconds']:.1f} s")
+    if "n" in runs:
+        floor = r["cell_seconds"] / args.jobs / runs["n"]["seconds"]
+        figures["cells_floor_ratio"] = floor
+        print(f"  floor: the cells alone, spread perfectly over {args.jobs} kernels, are {floor:.3f} × (n)")
     dest = args.json or OUT_ROOT / f"bench_report_p{args.provinces}.json"
     dest.write_text(json.dumps(figures, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     print(f"figures → {dest}")

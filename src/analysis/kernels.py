@@ -23,7 +23,6 @@ The functions :func:`prepare` and :func:`reset` run *inside* the kernel; :class:
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import queue
@@ -102,11 +101,11 @@ def reset(cwd: str, env: Mapping[str, str]) -> None:
     if not _SNAPSHOT:
         prepare()
     shell = _shell()
-    if shell is not None:
-        shell.reset(new_session=True)  # namespace, In/Out, execution count back to 1
     plt = sys.modules.get("matplotlib.pyplot")
     if plt is not None:
         plt.close("all")
+    if shell is not None:
+        shell.reset(new_session=True)  # namespace, In/Out, execution count back to 1 (and a gc.collect)
     mpl = sys.modules.get("matplotlib")
     saved_rc = _SNAPSHOT.get("rc")
     if mpl is not None and saved_rc is not None:
@@ -140,7 +139,6 @@ def reset(cwd: str, env: Mapping[str, str]) -> None:
     config = sys.modules.get("analysis.config")
     if config is not None:
         config.refresh_paths()
-    gc.collect()
 
 
 # ------------------------------------------------------------------------------------------ building process
